@@ -1,0 +1,1 @@
+"""Users, workspaces, teams, memberships, roles and API tokens."""

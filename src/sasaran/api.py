@@ -1,0 +1,107 @@
+"""The public REST API (/api/v1): authentication, error format and the routers of each app."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from sasaran.accounts.actions import authenticate_token
+from sasaran.accounts.queries import Actor, actor_for
+from sasaran.errors import ActionError, NotFound
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "?")
+
+
+def too_many_failures(kind: str, request: HttpRequest, *, count: bool) -> bool:
+    """A per-address budget of failed sign-ins or token uses per minute."""
+    key = f"fail:{kind}:{_client(request)}"
+    if count:
+        cache.add(key, 0, 60)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 60)
+    return (cache.get(key) or 0) > settings.RATE_LIMIT_PER_MINUTE
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        if too_many_failures("token", request, count=False):
+            raise HttpError(429, "Too many failed attempts; wait a minute.")
+        found = authenticate_token(token)
+        if found is None:
+            too_many_failures("token", request, count=True)
+            return None
+        request.actor = actor_for(found.user, found.workspace_id)  # type: ignore[attr-defined]
+        return request.actor  # type: ignore[attr-defined]
+
+
+class SessionActorAuth(SessionAuth):
+    """The UI's session; CSRF is checked on unsafe methods by SessionAuth."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        user = super().authenticate(request, key)
+        if not user:
+            return None
+        try:
+            request.actor = actor_for(user)  # type: ignore[attr-defined]
+        except NotFound:
+            return None
+        return request.actor  # type: ignore[attr-defined]
+
+
+api = NinjaAPI(
+    title="Sasaran API",
+    version="1",
+    description="Objectives, key results, check-ins and more. Authenticate with "
+    "`Authorization: Bearer <token>` (create one with `sasaran token create EMAIL`).",
+    auth=[TokenAuth(), SessionActorAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request, detail: str, status: int, errors: list | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(ActionError)
+def on_action_error(request, exc: ActionError):
+    return _error(request, exc.message, exc.status, exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "Invalid value.")})
+    first = errors[0] if errors else {"field": None, "message": "Invalid input."}
+    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return _error(request, detail, 422, errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, "Authentication required: send a valid bearer token or sign in.", 401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, str(exc), exc.status_code)
+
+
+def _register() -> None:
+    from sasaran.accounts.api import router as accounts_router
+    from sasaran.audit.api import router as audit_router
+    from sasaran.okrs.api import router as okrs_router
+
+    api.add_router("", accounts_router)
+    api.add_router("", okrs_router)
+    api.add_router("", audit_router)
+
+
+_register()

@@ -1,0 +1,1 @@
+"""Cycles, objectives, key results, check-ins, alignment and grading."""

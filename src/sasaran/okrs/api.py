@@ -1,0 +1,513 @@
+"""REST endpoints for cycles, objectives, key results and check-ins (thin: parse, call, shape)."""
+
+import datetime as dt
+from typing import Literal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
+
+from sasaran.apitypes import Confidence, Id, Number, Text
+from sasaran.okrs import actions, queries
+from sasaran.okrs.models import CheckIn, Milestone, Objective, Retrospective
+from sasaran.errors import Invalid
+from sasaran.schemas import Shaped, with_errors
+
+router = Router(tags=["OKRs"])
+
+StatusName = Literal["on_track", "at_risk", "off_track", "done"]
+CycleStateName = Literal["planning", "active", "closed"]
+KindName = Literal["number", "percentage", "currency", "boolean", "milestones", "tasks"]
+DirectionName = Literal["increase", "decrease", "stay_at_or_above", "stay_at_or_below"]
+
+
+class In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- cycles ---------------------------------------------------------------------------------
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    start_date: dt.date
+    end_date: dt.date
+    state: CycleStateName
+    parent_id: int | None
+    closed_at: dt.datetime | None
+
+
+class CycleIn(In):
+    name: Text = Field(max_length=100)
+    start_date: dt.date
+    end_date: dt.date
+    state: Literal["planning", "active"] = "planning"
+    parent_id: Id | None = None
+
+
+class CyclePatch(In):
+    name: Text | None = Field(None, max_length=100)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    state: CycleStateName | None = None
+    parent_id: Id | None = None
+
+
+class ScoreIn(In):
+    key_result_id: Id
+    score: Number
+    reason: Text = ""
+
+
+class RetrospectiveIn(In):
+    what_worked: Text = ""
+    learnings: Text = ""
+    root_causes: Text = ""
+
+
+class ObjectiveRetrospectiveIn(RetrospectiveIn):
+    objective_id: Id
+
+
+class CloseIn(In):
+    scores: list[ScoreIn] = []
+    retrospectives: list[ObjectiveRetrospectiveIn] = []
+
+
+def _cycle_out(c) -> dict:
+    return {
+        "id": c.pk, "name": c.name, "start_date": c.start_date, "end_date": c.end_date,
+        "state": c.state, "parent_id": c.parent_id, "closed_at": c.closed_at,
+    }
+
+
+def _set_fields(payload: Schema) -> dict:
+    return payload.model_dump(exclude_unset=True)
+
+
+@router.get("/cycles", response=with_errors(200, list[CycleOut]), tags=["Cycles"])
+@paginate(LimitOffsetPagination)
+def list_cycles(request, state: CycleStateName | None = None):
+    qs = queries.cycles(request.auth)
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+@router.get("/cycles/{cycle_id}", response=with_errors(200, CycleOut), tags=["Cycles"])
+def get_cycle(request, cycle_id: int):
+    return _cycle_out(queries.get_cycle(request.auth, cycle_id))
+
+
+@router.post("/cycles", response=with_errors(201, CycleOut), tags=["Cycles"])
+def create_cycle(request, payload: CycleIn):
+    return 201, _cycle_out(actions.create_cycle(request.auth, **payload.model_dump()))
+
+
+@router.patch("/cycles/{cycle_id}", response=with_errors(200, CycleOut), tags=["Cycles"])
+def update_cycle(request, cycle_id: int, payload: CyclePatch):
+    cycle = queries.get_cycle(request.auth, cycle_id)
+    return _cycle_out(actions.update_cycle(request.auth, cycle, **_set_fields(payload)))
+
+
+@router.delete("/cycles/{cycle_id}", response=with_errors(204, None), tags=["Cycles"])
+def delete_cycle(request, cycle_id: int):
+    actions.delete_cycle(request.auth, queries.get_cycle(request.auth, cycle_id))
+    return 204, None
+
+
+@router.post("/cycles/{cycle_id}/close", response=with_errors(200, CycleOut), tags=["Cycles"])
+def close_cycle(request, cycle_id: int, payload: CloseIn):
+    cycle = queries.get_cycle(request.auth, cycle_id)
+    closed = actions.close_cycle(
+        request.auth,
+        cycle,
+        scores={s.key_result_id: (s.score, s.reason) for s in payload.scores},
+        retrospectives={
+            r.objective_id: r.model_dump(exclude={"objective_id"}) for r in payload.retrospectives
+        },
+    )
+    return _cycle_out(closed)
+
+
+# ---- objectives -----------------------------------------------------------------------------
+
+
+class ObjectiveOut(Schema):
+    id: int
+    title: str
+    description: str
+    owner_id: int | None
+    team_id: int | None
+    cycle_id: int
+    parent_id: int | None
+    kind: Literal["committed", "aspirational"]
+    visibility: Literal["workspace", "team", "private"]
+    rollup_children: bool
+    weight: float
+    progress: float | None
+    status: StatusName | None
+    score: float | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ObjectiveIn(In):
+    title: Text = Field(max_length=300)
+    description: Text = ""
+    owner_id: Id | None = None
+    team_id: Id | None = None
+    cycle_id: Id
+    parent_id: Id | None = None
+    kind: Literal["committed", "aspirational"] = "committed"
+    visibility: Literal["workspace", "team", "private"] = "workspace"
+    rollup_children: bool = True
+    weight: Number = 1.0
+
+
+class ObjectivePatch(In):
+    title: Text | None = Field(None, max_length=300)
+    description: Text | None = None
+    owner_id: Id | None = None
+    team_id: Id | None = None
+    cycle_id: Id | None = None
+    parent_id: Id | None = None
+    kind: Literal["committed", "aspirational"] | None = None
+    visibility: Literal["workspace", "team", "private"] | None = None
+    rollup_children: bool | None = None
+    weight: Number | None = None
+
+
+class ObjectiveFilters(Schema):
+    cycle: int | None = None
+    team: int | None = None
+    owner: int | None = None
+    status: StatusName | None = None
+    parent: int | None = None
+
+
+class RetrospectiveOut(Schema):
+    objective_id: int
+    what_worked: str
+    learnings: str
+    root_causes: str
+    author_id: int | None
+    updated_at: dt.datetime | None
+
+
+@router.get("/objectives", response=with_errors(200, list[ObjectiveOut]), tags=["Objectives"])
+@paginate(LimitOffsetPagination)
+def list_objectives(request, filters: Query[ObjectiveFilters]):
+    qs = queries.filter_objectives(queries.visible_objectives(request.auth), **filters.dict())
+    return qs.order_by("cycle_id", "position", "id")
+
+
+@router.get("/objectives/{objective_id}", response=with_errors(200, ObjectiveOut),
+            tags=["Objectives"])
+def get_objective(request, objective_id: int):
+    return queries.objective_row(queries.get_objective(request.auth, objective_id))
+
+
+def _non_null(payload: Schema, nullable: set[str]) -> dict:
+    """PATCH: a field sent as null clears it only where clearing means something."""
+    fields = _set_fields(payload)
+    return {k: v for k, v in fields.items() if v is not None or k in nullable}
+
+
+@router.post("/objectives", response=with_errors(201, ObjectiveOut), tags=["Objectives"])
+def create_objective(request, payload: ObjectiveIn):
+    obj = actions.create_objective(request.auth, **payload.model_dump())
+    return 201, queries.objective_row(obj)
+
+
+@router.patch("/objectives/{objective_id}", response=with_errors(200, ObjectiveOut),
+              tags=["Objectives"])
+def update_objective(request, objective_id: int, payload: ObjectivePatch):
+    obj = queries.get_objective(request.auth, objective_id)
+    fields = _non_null(payload, {"owner_id", "team_id", "parent_id"})
+    return queries.objective_row(actions.update_objective(request.auth, obj, **fields))
+
+
+@router.delete("/objectives/{objective_id}", response=with_errors(204, None), tags=["Objectives"])
+def delete_objective(request, objective_id: int):
+    actions.delete_objective(request.auth, queries.get_objective(request.auth, objective_id))
+    return 204, None
+
+
+class KeyResultTreeOut(Schema):
+    id: int
+    title: str
+    owner_id: int | None
+    progress: float
+    status: StatusName
+    confidence: int | None
+
+
+class ObjectiveTreeOut(ObjectiveOut):
+    key_results: list[KeyResultTreeOut]
+    children: list["ObjectiveTreeOut"]
+
+
+@router.get("/objectives/{objective_id}/tree", response=with_errors(200, ObjectiveTreeOut),
+            tags=["Objectives"])
+def objective_tree(request, objective_id: int):
+    root = queries.get_objective(request.auth, objective_id)
+    # One query for every visible objective that may sit beneath, one for their KRs.
+    candidates = list(queries.visible_objectives(request.auth).filter(
+        cycle__in=[root.cycle_id, *root.cycle.children.values_list("id", flat=True)]
+    ))
+    by_parent: dict[int | None, list[Objective]] = {}
+    for o in candidates:
+        by_parent.setdefault(o.parent_id, []).append(o)
+    nodes: dict[int, dict] = {}
+
+    def build(o: Objective, seen: set[int]) -> dict:
+        seen.add(o.pk)
+        node = {**queries.objective_row(o), "key_results": [], "children": []}
+        nodes[o.pk] = node
+        node["children"] = [build(c, seen) for c in by_parent.get(o.pk, []) if c.pk not in seen]
+        return node
+
+    tree = build(root, set())
+    for kr in queries.visible_key_results(request.auth).filter(objective_id__in=list(nodes)):
+        nodes[kr.objective_id]["key_results"].append({
+            "id": kr.pk, "title": kr.title, "owner_id": kr.owner_id, "progress": kr.progress,
+            "status": kr.status, "confidence": kr.confidence,
+        })
+    return tree
+
+
+def _retro_out(objective_id: int, r: Retrospective | None) -> dict:
+    return {
+        "objective_id": objective_id,
+        "what_worked": r.what_worked if r else "",
+        "learnings": r.learnings if r else "",
+        "root_causes": r.root_causes if r else "",
+        "author_id": r.author_id if r else None,
+        "updated_at": r.updated_at if r else None,
+    }
+
+
+@router.get("/objectives/{objective_id}/retrospective",
+            response=with_errors(200, RetrospectiveOut), tags=["Objectives"])
+def get_retrospective(request, objective_id: int):
+    obj = queries.get_objective(request.auth, objective_id)
+    return _retro_out(obj.pk, Retrospective.objects.filter(objective=obj).first())
+
+
+@router.put("/objectives/{objective_id}/retrospective",
+            response=with_errors(200, RetrospectiveOut), tags=["Objectives"])
+def put_retrospective(request, objective_id: int, payload: RetrospectiveIn):
+    obj = queries.get_objective(request.auth, objective_id)
+    retro = actions.save_retrospective(request.auth, obj, **payload.model_dump())
+    return _retro_out(obj.pk, retro)
+
+
+# ---- key results ----------------------------------------------------------------------------
+
+
+class ForecastOut(Schema):
+    projected_value: float | None
+    projected_progress: float | None
+    will_reach_target: bool | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    weight: float
+    done: bool
+
+
+class MilestoneIn(In):
+    title: Text = Field(max_length=300)
+    weight: Number = 1.0
+    done: bool = False
+
+
+class KeyResultOut(Schema):
+    id: int
+    objective_id: int
+    title: str
+    description: str
+    owner_id: int | None
+    kind: KindName
+    direction: DirectionName
+    unit: str
+    currency: str
+    start_value: float
+    target_value: float
+    current_value: float
+    weight: float
+    due_date: dt.date
+    progress: float = Field(ge=0, le=1)
+    attainment: float
+    expected_progress: float = Field(ge=0, le=1)
+    status: StatusName
+    status_override: StatusName | None
+    status_override_reason: str
+    confidence: int | None
+    last_checkin_at: dt.datetime | None
+    stale: bool
+    forecast: ForecastOut
+    score: float | None
+    score_reason: str
+    milestones: list[MilestoneOut]
+
+
+class KeyResultIn(In):
+    objective_id: Id
+    title: Text = Field(max_length=300)
+    description: Text = ""
+    owner_id: Id | None = None
+    kind: KindName = "number"
+    direction: DirectionName = "increase"
+    unit: Text = Field("", max_length=30)
+    currency: Text = Field("", max_length=3)
+    start_value: Number = 0.0
+    target_value: Number = 1.0
+    weight: Number = 1.0
+    due_date: dt.date | None = None
+    milestones: list[MilestoneIn] = []
+
+
+class KeyResultPatch(In):
+    title: Text | None = Field(None, max_length=300)
+    description: Text | None = None
+    owner_id: Id | None = None
+    kind: KindName | None = None
+    direction: DirectionName | None = None
+    unit: Text | None = Field(None, max_length=30)
+    currency: Text | None = Field(None, max_length=3)
+    start_value: Number | None = None
+    target_value: Number | None = None
+    weight: Number | None = None
+    due_date: dt.date | None = None
+    milestones: list[MilestoneIn] | None = None
+    status_override: StatusName | None = None
+    status_override_reason: Text | None = None
+    score: Number | None = None
+    score_reason: Text | None = None
+
+
+class KeyResultFilters(Schema):
+    cycle: int | None = None
+    team: int | None = None
+    owner: int | None = None
+    status: StatusName | None = None
+    objective: int | None = None
+
+
+def _kr_qs(actor):
+    return queries.visible_key_results(actor).select_related(
+        "objective__cycle", "objective__workspace"
+    ).prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id")))
+
+
+def _kr_out(kr, now=None) -> dict:
+    row = queries.kr_row(kr, kr.objective.cycle, now or timezone.now())
+    row["milestones"] = [
+        {"id": m.pk, "title": m.title, "weight": m.weight, "done": m.done}
+        for m in kr.milestones.all()
+    ]
+    return row
+
+
+@router.get("/key-results", response=with_errors(200, list[KeyResultOut]), tags=["Key results"])
+@paginate(LimitOffsetPagination)
+def list_key_results(request, filters: Query[KeyResultFilters]):
+    qs = queries.filter_key_results(_kr_qs(request.auth), **filters.dict())
+    now = timezone.now()
+    return Shaped(qs.order_by("objective_id", "position", "id"), lambda kr: _kr_out(kr, now))
+
+
+def _get_kr(actor, kr_id):
+    queries.get_key_result(actor, kr_id)  # visibility: 404 for what the actor cannot see
+    return _kr_qs(actor).get(pk=kr_id)
+
+
+@router.get("/key-results/{kr_id}", response=with_errors(200, KeyResultOut), tags=["Key results"])
+def get_key_result(request, kr_id: int):
+    return _kr_out(_get_kr(request.auth, kr_id))
+
+
+@router.post("/key-results", response=with_errors(201, KeyResultOut), tags=["Key results"])
+def create_key_result(request, payload: KeyResultIn):
+    fields = payload.model_dump()
+    objective = queries.get_objective(request.auth, fields.pop("objective_id"))
+    kr = actions.create_key_result(request.auth, objective, **fields)
+    return 201, _kr_out(_get_kr(request.auth, kr.pk))
+
+
+@router.patch("/key-results/{kr_id}", response=with_errors(200, KeyResultOut),
+              tags=["Key results"])
+def update_key_result(request, kr_id: int, payload: KeyResultPatch):
+    kr = _get_kr(request.auth, kr_id)
+    fields = _non_null(payload, {"owner_id", "due_date", "status_override"})
+    if "score" in fields or "score_reason" in fields:
+        if "score" not in fields:
+            raise Invalid("Send the score together with its reason.", field="score")
+        actions.grade_key_result(request.auth, kr, fields.pop("score"),
+                                 fields.pop("score_reason", ""))
+    if fields:
+        actions.update_key_result(request.auth, kr, **fields)
+    return _kr_out(_get_kr(request.auth, kr_id))
+
+
+@router.delete("/key-results/{kr_id}", response=with_errors(204, None), tags=["Key results"])
+def delete_key_result(request, kr_id: int):
+    actions.delete_key_result(request.auth, queries.get_key_result(request.auth, kr_id))
+    return 204, None
+
+
+# ---- check-ins ------------------------------------------------------------------------------
+
+
+class CheckInOut(Schema):
+    id: int
+    key_result_id: int
+    value: float
+    confidence: int
+    progress_note: str
+    wins: str
+    blockers: str
+    checked_in_at: dt.datetime
+    author_id: int | None
+    milestones_done: list[int]
+
+
+class CheckInIn(In):
+    value: Number | bool | None = None
+    confidence: Confidence
+    progress_note: Text = Field("", max_length=10000)
+    wins: Text = Field("", max_length=10000)
+    blockers: Text = Field("", max_length=10000)
+    checked_in_at: dt.datetime | None = None
+    milestones_done: list[Id] | None = None
+
+
+def _checkin_out(c: CheckIn) -> dict:
+    return {
+        "id": c.pk, "key_result_id": c.key_result_id, "value": c.value,
+        "confidence": c.confidence, "progress_note": c.progress_note, "wins": c.wins,
+        "blockers": c.blockers, "checked_in_at": c.checked_in_at, "author_id": c.author_id,
+        "milestones_done": c.milestones_done or [],
+    }
+
+
+@router.get("/key-results/{kr_id}/check-ins", response=with_errors(200, list[CheckInOut]),
+            tags=["Check-ins"])
+@paginate(LimitOffsetPagination)
+def list_checkins(request, kr_id: int):
+    kr = queries.get_key_result(request.auth, kr_id)
+    return CheckIn.objects.filter(key_result=kr).order_by("-checked_in_at", "-id")
+
+
+@router.post("/key-results/{kr_id}/check-ins", response=with_errors(201, CheckInOut),
+             tags=["Check-ins"])
+def create_checkin(request, kr_id: int, payload: CheckInIn):
+    checkin = actions.create_checkin(request.auth, kr_id, **payload.model_dump())
+    return 201, _checkin_out(checkin)

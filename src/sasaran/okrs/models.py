@@ -1,0 +1,241 @@
+"""The OKR domain: cycles, objectives, key results, milestones, check-ins and retrospectives.
+
+Derived values (progress, attainment, status, forecast) are stored on the rows and rewritten in
+the same transaction as the write that changes them (okrs.rollup); `sasaran recompute` rebuilds
+them from history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sasaran.accounts.models import Team, Workspace
+from sasaran.okrs.progress import Direction, Kind
+from sasaran.okrs.status import Status
+
+
+class CycleState(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Cycle(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(_("name"), max_length=100)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=CycleState.choices, default=CycleState.PLANNING
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="cycle_dates_ordered"
+            ),
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_cycle_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CycleState.CLOSED
+
+
+class ObjectiveKind(models.TextChoices):
+    COMMITTED = "committed", _("Committed")
+    ASPIRATIONAL = "aspirational", _("Aspirational")
+
+
+class Visibility(models.TextChoices):
+    WORKSPACE = "workspace", _("Everyone in the workspace")
+    TEAM = "team", _("The team and the teams above and below it")
+    PRIVATE = "private", _("The owner, the team's members and admins")
+
+
+STATUS_CHOICES = [
+    (Status.ON_TRACK.value, _("On track")),
+    (Status.AT_RISK.value, _("At risk")),
+    (Status.OFF_TRACK.value, _("Off track")),
+    (Status.DONE.value, _("Done")),
+]
+
+
+class Objective(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="objectives")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_objectives",
+    )
+    # No team = a personal objective of its owner.
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="objectives"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ObjectiveKind.choices, default=ObjectiveKind.COMMITTED
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.WORKSPACE
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    rollup_children = models.BooleanField(_("aligned objectives count in progress"), default=True)
+    weight = models.FloatField(_("weight in the parent's progress"), default=1.0)
+    # Carried over from an earlier cycle's objective.
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried"
+    )
+    progress = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    position = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        indexes = [models.Index(fields=["cycle", "team"]), models.Index(fields=["parent"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyResult(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_key_results",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=[(k.value, k.value) for k in Kind], default=Kind.NUMBER
+    )
+    direction = models.CharField(
+        _("direction"),
+        max_length=20,
+        choices=[(d.value, d.value) for d in Direction],
+        default=Direction.INCREASE,
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    start_value = models.FloatField(_("start value"), default=0.0)
+    target_value = models.FloatField(_("target value"), default=1.0)
+    current_value = models.FloatField(_("current value"), default=0.0)
+    weight = models.FloatField(_("weight"), default=1.0)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Work items linked to a tasks KR; filled by the work app (counts kept here for the arithmetic).
+    tasks_done = models.PositiveIntegerField(default=0)
+    tasks_total = models.PositiveIntegerField(default=0)
+    tasks_cancelled = models.PositiveIntegerField(default=0)
+
+    progress = models.FloatField(default=0.0)
+    attainment = models.FloatField(default=0.0)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=Status.ON_TRACK)
+    status_override = models.CharField(max_length=10, choices=STATUS_CHOICES, blank=True)
+    status_override_reason = models.TextField(blank=True)
+    status_override_at = models.DateTimeField(null=True, blank=True)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_checkin_at = models.DateTimeField(null=True, blank=True)
+    forecast_value = models.FloatField(null=True, blank=True)
+    forecast_progress = models.FloatField(null=True, blank=True)
+
+    score = models.FloatField(null=True, blank=True)
+    score_reason = models.TextField(blank=True)
+    position = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("key result")
+        verbose_name_plural = _("key results")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confidence__isnull=True)
+                | models.Q(confidence__gte=1, confidence__lte=5),
+                name="kr_confidence_1_5",
+            ),
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="kr_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=300)
+    weight = models.FloatField(_("weight"), default=1.0)
+    done = models.BooleanField(_("done"), default=False)
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckIn(models.Model):
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="check_ins"
+    )
+    value = models.FloatField(_("value"))
+    # For milestone KRs: ids of the milestones done as of this check-in (history is never rewritten).
+    milestones_done = models.JSONField(default=list, blank=True)
+    confidence = models.PositiveSmallIntegerField(_("confidence"))
+    progress_note = models.TextField(_("progress"), blank=True)
+    wins = models.TextField(_("wins"), blank=True)
+    blockers = models.TextField(_("blockers"), blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_in_at", "-id"]
+        indexes = [models.Index(fields=["key_result", "-checked_in_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confidence__gte=1, confidence__lte=5),
+                name="checkin_confidence_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_result_id}: {self.value} @ {self.checked_in_at:%Y-%m-%d}"
+
+
+class Retrospective(models.Model):
+    objective = models.OneToOneField(
+        Objective, on_delete=models.CASCADE, related_name="retrospective"
+    )
+    what_worked = models.TextField(_("what worked"), blank=True)
+    learnings = models.TextField(_("learnings"), blank=True)
+    root_causes = models.TextField(_("root causes"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(default=timezone.now)

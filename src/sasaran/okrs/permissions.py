@@ -1,0 +1,77 @@
+"""Who may see and change which OKRs. The same rules as a query filter (visibility_q) and as
+checks on one loaded row, so lists and single reads never disagree."""
+
+from django.db.models import Q
+
+from sasaran.accounts.queries import Actor
+from sasaran.okrs.models import Cycle, KeyResult, Objective, Visibility
+from sasaran.errors import Conflict, Forbidden
+
+
+def visibility_q(actor: Actor, prefix: str = "") -> Q:
+    """Objectives the actor may see; `prefix` reaches them from another model ("objective__")."""
+    p = prefix
+    q = Q(**{f"{p}workspace_id": actor.workspace_id})
+    if actor.is_admin:
+        return q
+    return q & (
+        Q(**{f"{p}visibility": Visibility.WORKSPACE})
+        | Q(**{f"{p}owner_id": actor.user_id})
+        | Q(**{f"{p}visibility": Visibility.PRIVATE, f"{p}team_id__in": list(actor.team_ids)})
+        | Q(**{f"{p}visibility": Visibility.TEAM, f"{p}team_id__in": list(actor.related_team_ids)})
+    )
+
+
+def can_see(actor: Actor, objective: Objective) -> bool:
+    if objective.workspace_id != actor.workspace_id:
+        return False
+    if actor.is_admin or objective.visibility == Visibility.WORKSPACE:
+        return True
+    if objective.owner_id == actor.user_id:
+        return True
+    if objective.visibility == Visibility.PRIVATE:
+        return objective.team_id in actor.team_ids
+    return objective.team_id in actor.related_team_ids
+
+
+def can_edit_in_team(actor: Actor, team_id: int | None, owner_id: int | None) -> bool:
+    """Members edit OKRs of teams they belong to, and their own personal OKRs."""
+    if actor.is_admin:
+        return True
+    if not actor.can_write:
+        return False
+    if team_id is None:
+        return owner_id == actor.user_id
+    return team_id in actor.team_ids
+
+
+def require_edit(actor: Actor, objective: Objective) -> None:
+    if not (
+        can_edit_in_team(actor, objective.team_id, objective.owner_id)
+        or (actor.can_write and objective.owner_id == actor.user_id)
+    ):
+        raise Forbidden("You may not change this objective.")
+
+
+def require_checkin(actor: Actor, kr: KeyResult) -> None:
+    if actor.is_admin:
+        return
+    if actor.can_write and (
+        kr.owner_id == actor.user_id or kr.objective.team_id in actor.team_ids
+    ):
+        return
+    raise Forbidden("Only the key result's owner, its team's members and admins may check in.")
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Only workspace admins may do this.")
+
+
+def guard_open(actor: Actor, cycle: Cycle) -> str:
+    """Closed cycles are frozen; admins may still correct them, and the audit says so."""
+    if not cycle.is_closed:
+        return ""
+    if actor.is_admin:
+        return "admin change in closed cycle"
+    raise Conflict(f"The cycle {cycle.name} is closed: its OKRs can no longer be changed.")

@@ -1,0 +1,262 @@
+"""Derived values of key results and objectives: computed from the pure arithmetic modules and
+stored, in the caller's transaction. Used by every write (one KR and the objectives above it)
+and by `sasaran recompute` (everything, in bulk, from history)."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from sasaran.accounts.models import Workspace
+from sasaran.okrs import forecast as fc
+from sasaran.okrs.alignment import ancestors
+from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Milestone, Objective
+from sasaran.okrs.progress import STAY_DIRECTIONS, Direction, Kind, kr_attainment, kr_progress
+from sasaran.okrs.progress import weighted_mean
+from sasaran.okrs.status import Thresholds, auto_status, expected_progress, is_stale
+
+FORECAST_WINDOW = 6
+KR_DERIVED = [
+    "current_value",
+    "confidence",
+    "last_checkin_at",
+    "progress",
+    "attainment",
+    "status",
+    "forecast_value",
+    "forecast_progress",
+]
+
+
+def thresholds(workspace: Workspace) -> Thresholds:
+    return Thresholds(
+        on_track=workspace.on_track_threshold,
+        at_risk=workspace.at_risk_threshold,
+        grace=workspace.grace_fraction,
+        stale_days=workspace.stale_days,
+    )
+
+
+def _midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+
+def cycle_start(cycle: Cycle, workspace: Workspace) -> dt.datetime:
+    return _midnight(cycle.start_date, ZoneInfo(workspace.time_zone))
+
+
+def end_of_day(day: dt.date, workspace: Workspace) -> dt.datetime:
+    """A due date means "by the end of that day" in the workspace's time zone."""
+    return _midnight(day + dt.timedelta(days=1), ZoneInfo(workspace.time_zone))
+
+
+def kr_due(kr: KeyResult, cycle: Cycle, workspace: Workspace) -> dt.datetime:
+    return end_of_day(kr.due_date or cycle.end_date, workspace)
+
+
+def kr_progress_of(kr: KeyResult, milestones: Sequence[Milestone] = ()):
+    """A function value -> progress for this KR (the forecast needs it for projected values)."""
+
+    def progress_of(value: float) -> float:
+        return kr_progress(
+            Kind(kr.kind),
+            Direction(kr.direction),
+            kr.start_value,
+            kr.target_value,
+            value,
+            milestones=[(m.weight, m.done) for m in milestones],
+            tasks=(kr.tasks_done, kr.tasks_total, kr.tasks_cancelled),
+        )
+
+    return progress_of
+
+
+def compute_kr(
+    kr: KeyResult,
+    *,
+    cycle: Cycle,
+    workspace: Workspace,
+    recent: Sequence[CheckIn],
+    milestones: Sequence[Milestone],
+    now: dt.datetime,
+) -> None:
+    """Set the KR's derived fields from its recent check-ins (newest first) and milestones."""
+    latest = recent[0] if recent else None
+    kr.current_value = latest.value if latest else kr.start_value
+    kr.confidence = latest.confidence if latest else None
+    kr.last_checkin_at = latest.checked_in_at if latest else None
+    kind, direction = Kind(kr.kind), Direction(kr.direction)
+    ms = [(m.weight, m.done) for m in milestones]
+    tasks = (kr.tasks_done, kr.tasks_total, kr.tasks_cancelled)
+    kr.attainment = kr_attainment(
+        kind, direction, kr.start_value, kr.target_value, kr.current_value, milestones=ms, tasks=tasks
+    )
+    kr.progress = kr_progress(
+        kind, direction, kr.start_value, kr.target_value, kr.current_value, milestones=ms, tasks=tasks
+    )
+    start, due = cycle_start(cycle, workspace), kr_due(kr, cycle, workspace)
+    auto = auto_status(
+        kr.progress,
+        now=now,
+        start=start,
+        due=due,
+        confidence=kr.confidence,
+        stay=direction in STAY_DIRECTIONS,
+        thresholds=thresholds(workspace),
+    )
+    # An override lasts until the next check-in; the check-in action clears it.
+    kr.status = kr.status_override or auto
+    if kind == Kind.TASKS or kind == Kind.MILESTONES:
+        # Their value is not a measurement over time; project the progress itself.
+        points = [(c.checked_in_at, kr_progress_of(kr, milestones)(c.value)) for c in recent]
+        result = fc.forecast(
+            points[:FORECAST_WINDOW],
+            start_at=start,
+            start_value=0.0,
+            due=due,
+            progress_of=lambda v: max(0.0, min(1.0, v)),
+        )
+    else:
+        result = fc.forecast(
+            [(c.checked_in_at, c.value) for c in recent[:FORECAST_WINDOW]],
+            start_at=start,
+            start_value=kr.start_value,
+            due=due,
+            progress_of=kr_progress_of(kr, milestones),
+        )
+    kr.forecast_value = result.projected_value
+    kr.forecast_progress = result.projected_progress
+
+
+def compute_objective(
+    objective: Objective,
+    *,
+    cycle: Cycle,
+    workspace: Workspace,
+    krs: Iterable[tuple[float | None, float]],
+    children: Iterable[tuple[float | None, float]],
+    now: dt.datetime,
+) -> None:
+    items = list(krs)
+    if objective.rollup_children:
+        items += list(children)
+    objective.progress = weighted_mean(items)
+    objective.status = auto_status(
+        objective.progress,
+        now=now,
+        start=cycle_start(cycle, workspace),
+        due=end_of_day(cycle.end_date, workspace),
+        thresholds=thresholds(workspace),
+    )
+
+
+def refresh_key_result(kr: KeyResult, *, now: dt.datetime | None = None) -> None:
+    """Recompute one KR from its history and save it (the caller holds the transaction)."""
+    objective = kr.objective
+    recent = list(kr.check_ins.order_by("-checked_in_at", "-id")[:FORECAST_WINDOW])
+    milestones = list(kr.milestones.all()) if kr.kind == Kind.MILESTONES else []
+    compute_kr(
+        kr,
+        cycle=objective.cycle,
+        workspace=objective.workspace,
+        recent=recent,
+        milestones=milestones,
+        now=now or timezone.now(),
+    )
+    kr.save(update_fields=[*KR_DERIVED, "updated_at"])
+
+
+def refresh_objective_chain(objective: Objective, *, now: dt.datetime | None = None) -> None:
+    """Recompute an objective and every objective it rolls up into, bottom-up.
+
+    Each row is locked before it is read (child before parent, always upward), so concurrent
+    check-ins under one parent serialise on it instead of overwriting each other's roll-up.
+    """
+    now = now or timezone.now()
+    workspace = objective.workspace
+    current: int | None = objective.pk
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        # of=("self",): lock the objective only, not the cycle joined for its dates.
+        obj = (
+            Objective.objects.select_for_update(of=("self",))
+            .select_related("cycle")
+            .get(pk=current)
+        )
+        compute_objective(
+            obj,
+            cycle=obj.cycle,
+            workspace=workspace,
+            krs=KeyResult.objects.filter(objective=obj).values_list("progress", "weight"),
+            children=Objective.objects.filter(parent=obj).values_list("progress", "weight"),
+            now=now,
+        )
+        obj.save(update_fields=["progress", "status", "updated_at"])
+        current = obj.parent_id
+
+
+def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Rebuild every derived value of a workspace from check-in history, in bulk."""
+    now = now or timezone.now()
+    cycles = {c.pk: c for c in Cycle.objects.filter(workspace=workspace)}
+    krs = list(KeyResult.objects.filter(objective__workspace=workspace).select_related("objective"))
+    kr_ids = [kr.pk for kr in krs]
+    recent: dict[int, list[CheckIn]] = defaultdict(list)
+    # Newest first; keep only the window each KR needs.
+    for checkin in CheckIn.objects.filter(key_result__objective__workspace=workspace).order_by(
+        "key_result_id", "-checked_in_at", "-id"
+    ).only("key_result_id", "value", "confidence", "checked_in_at"):
+        bucket = recent[checkin.key_result_id]
+        if len(bucket) < FORECAST_WINDOW:
+            bucket.append(checkin)
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for m in Milestone.objects.filter(key_result_id__in=kr_ids) if kr_ids else []:
+        milestones[m.key_result_id].append(m)
+    for kr in krs:
+        compute_kr(
+            kr,
+            cycle=cycles[kr.objective.cycle_id],
+            workspace=workspace,
+            recent=recent[kr.pk],
+            milestones=milestones[kr.pk],
+            now=now,
+        )
+    KeyResult.objects.bulk_update(krs, KR_DERIVED, batch_size=500)
+
+    objectives = {o.pk: o for o in Objective.objects.filter(workspace=workspace)}
+    kr_items: dict[int, list[tuple[float | None, float]]] = defaultdict(list)
+    for kr in krs:
+        kr_items[kr.objective_id].append((kr.progress, kr.weight))
+    parent_of = {pk: o.parent_id for pk, o in objectives.items()}
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, parent in parent_of.items():
+        if parent is not None:
+            children[parent].append(pk)
+    # Deepest first, so every child is final before its parent reads it.
+    order = sorted(objectives, key=lambda pk: len(ancestors(pk, parent_of)), reverse=True)
+    for pk in order:
+        obj = objectives[pk]
+        compute_objective(
+            obj,
+            cycle=cycles[obj.cycle_id],
+            workspace=workspace,
+            krs=kr_items[pk],
+            children=[(objectives[c].progress, objectives[c].weight) for c in children[pk]],
+            now=now,
+        )
+    Objective.objects.bulk_update(list(objectives.values()), ["progress", "status"], batch_size=500)
+    return {"key_results": len(krs), "objectives": len(objectives)}
+
+
+def kr_expected_progress(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> float:
+    return expected_progress(now, cycle_start(cycle, workspace), kr_due(kr, cycle, workspace))
+
+
+def kr_is_stale(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> bool:
+    if cycle.is_closed:
+        return False
+    since = max(cycle_start(cycle, workspace), kr.created_at)
+    return is_stale(kr.last_checkin_at, now=now, since=since, stale_days=workspace.stale_days)

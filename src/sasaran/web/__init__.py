@@ -1,0 +1,1 @@
+"""Server-rendered pages (htmx): sign-in and the OKR pages."""

@@ -1,0 +1,116 @@
+"""One base fixture set for every test: a workspace with an admin, a team owner, a teammate,
+a viewer and an outsider (a member of the workspace who is in no team), a team tree and an
+active cycle. The clock is whatever the test sets (time-machine) or now."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from sasaran.accounts.actions import create_token
+from sasaran.accounts.models import Membership, Role, Team, TeamMember, User, Workspace
+from sasaran.accounts.queries import actor_for
+from sasaran.okrs.models import Cycle, CycleState
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def workspace(db):
+    return Workspace.objects.create(name="Acme", slug="acme", time_zone="UTC")
+
+
+def _member(workspace, email, role, name="", teams=()):
+    user = User.objects.create_user(email, "correct horse battery", name=name or email.split("@")[0])
+    Membership.objects.create(workspace=workspace, user=user, role=role)
+    for team in teams:
+        TeamMember.objects.create(team=team, user=user)
+    return user
+
+
+@pytest.fixture
+def company(workspace):
+    return Team.objects.create(workspace=workspace, name="Company")
+
+
+@pytest.fixture
+def product(workspace, company):
+    return Team.objects.create(workspace=workspace, name="Product", parent=company)
+
+
+@pytest.fixture
+def growth(workspace, product):
+    """A team beneath Product (three levels deep)."""
+    return Team.objects.create(workspace=workspace, name="Growth", parent=product)
+
+
+@pytest.fixture
+def sales(workspace, company):
+    return Team.objects.create(workspace=workspace, name="Sales", parent=company)
+
+
+@pytest.fixture
+def admin(workspace):
+    return _member(workspace, "admin@example.com", Role.ADMIN, "Ada Admin")
+
+
+@pytest.fixture
+def owner(workspace, product):
+    """A member of the Product team who owns its OKRs."""
+    return _member(workspace, "owner@example.com", Role.MEMBER, "Olga Owner", [product])
+
+
+@pytest.fixture
+def teammate(workspace, product):
+    return _member(workspace, "teammate@example.com", Role.MEMBER, "Tomi Teammate", [product])
+
+
+@pytest.fixture
+def seller(workspace, sales):
+    """A member of another team (Sales)."""
+    return _member(workspace, "seller@example.com", Role.MEMBER, "Sari Seller", [sales])
+
+
+@pytest.fixture
+def viewer(workspace, product):
+    return _member(workspace, "viewer@example.com", Role.VIEWER, "Vera Viewer", [product])
+
+
+@pytest.fixture
+def outsider(db):
+    """Somebody with an account in another workspace only."""
+    other = Workspace.objects.create(name="Other", slug="other")
+    return _member(other, "outsider@example.com", Role.ADMIN, "Otto Outsider")
+
+
+@pytest.fixture
+def cycle(workspace):
+    today = timezone.now().date()
+    return Cycle.objects.create(
+        workspace=workspace,
+        name="Current quarter",
+        start_date=today - dt.timedelta(days=30),
+        end_date=today + dt.timedelta(days=60),
+        state=CycleState.ACTIVE,
+    )
+
+
+@pytest.fixture
+def actor_of(workspace):
+    def make(user):
+        return actor_for(user, workspace)
+
+    return make
+
+
+@pytest.fixture
+def api_client():
+    """A client whose requests carry a bearer token for the given user."""
+
+    def make(user):
+        _, raw = create_token(actor_for(user))
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return make
