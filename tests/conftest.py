@@ -17,6 +17,12 @@ from sasaran.okrs.models import Cycle, CycleState
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Real hashing costs ~0.3 s per user; the tests are about OKRs, not about PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def workspace(db):
     return Workspace.objects.create(name="Acme", slug="acme", time_zone="UTC")

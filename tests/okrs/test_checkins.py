@@ -1,0 +1,193 @@
+"""Check-ins through the action: derived values move in the same transaction, bad input is
+refused with the field named and nothing is lost."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from sasaran.audit.models import AuditEntry
+from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
+from sasaran.okrs import actions
+from sasaran.okrs.models import CheckIn, KeyResult, Objective, Visibility
+from tests.okrs.helpers import key_result, objective
+
+
+@pytest.fixture
+def setup(actor_of, admin, owner, cycle, company, product):
+    boss = actor_of(admin)
+    company_obj = objective(boss, cycle, company, title="Win the market")
+    team_obj = objective(actor_of(owner), cycle, product, parent_id=company_obj.pk)
+    kr = key_result(actor_of(owner), team_obj)
+    return company_obj, team_obj, kr
+
+
+def test_checkin_updates_kr_objective_and_parent_at_once(setup, actor_of, owner):
+    company_obj, team_obj, kr = setup
+    actions.create_checkin(actor_of(owner), kr.pk, value=35.0, confidence=4, wins="Survey done")
+    kr.refresh_from_db()
+    team_obj.refresh_from_db()
+    company_obj.refresh_from_db()
+    assert kr.current_value == 35.0
+    assert kr.progress == pytest.approx(0.5)
+    assert kr.confidence == 4
+    assert team_obj.progress == pytest.approx(0.5)
+    assert company_obj.progress == pytest.approx(0.5)
+
+
+def test_backdated_checkin_older_than_latest_keeps_current_value(setup, actor_of, owner):
+    _, _, kr = setup
+    actor = actor_of(owner)
+    actions.create_checkin(actor, kr.pk, value=40.0, confidence=4)
+    actions.create_checkin(
+        actor, kr.pk, value=25.0, confidence=2, checked_in_at=timezone.now() - dt.timedelta(days=7)
+    )
+    kr.refresh_from_db()
+    assert kr.current_value == 40.0
+    assert kr.confidence == 4
+    assert CheckIn.objects.filter(key_result=kr).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"value": 30.0, "confidence": 0}, "confidence"),
+        ({"value": 30.0, "confidence": 6}, "confidence"),
+        ({"value": 30.0, "confidence": True}, "confidence"),
+        ({"value": None, "confidence": 3}, "value"),
+        ({"value": True, "confidence": 3}, "value"),
+        ({"value": float("nan"), "confidence": 3}, "value"),
+        ({"value": 30.0, "confidence": 3, "checked_in_at": "future"}, "checked_in_at"),
+        ({"value": 30.0, "confidence": 3, "checked_in_at": "before-cycle"}, "checked_in_at"),
+    ],
+)
+def test_it_refuses_bad_checkins_and_loses_nothing(setup, actor_of, owner, cycle, kwargs, field):
+    _, team_obj, kr = setup
+    if kwargs.get("checked_in_at") == "future":
+        kwargs["checked_in_at"] = timezone.now() + dt.timedelta(days=1)
+    elif kwargs.get("checked_in_at") == "before-cycle":
+        kwargs["checked_in_at"] = dt.datetime.combine(
+            cycle.start_date - dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC
+        )
+    actions.create_checkin(actor_of(owner), kr.pk, value=30.0, confidence=3)
+    before = KeyResult.objects.values().get(pk=kr.pk)
+    with pytest.raises(Invalid) as err:
+        actions.create_checkin(actor_of(owner), kr.pk, **kwargs)
+    assert err.value.errors[0]["field"] == field
+    assert KeyResult.objects.values().get(pk=kr.pk) == before
+    assert CheckIn.objects.filter(key_result=kr).count() == 1
+
+
+def test_teammate_may_check_in_on_team_kr(setup, actor_of, teammate):
+    _, _, kr = setup
+    actions.create_checkin(actor_of(teammate), kr.pk, value=22.0, confidence=3)
+    assert CheckIn.objects.get(key_result=kr).author == teammate
+
+
+def test_viewer_and_other_team_cannot_check_in(setup, actor_of, viewer, seller):
+    _, _, kr = setup
+    for user in (viewer, seller):
+        with pytest.raises(Forbidden):
+            actions.create_checkin(actor_of(user), kr.pk, value=22.0, confidence=3)
+    assert not CheckIn.objects.exists()
+
+
+def test_private_kr_is_not_found_for_other_team(setup, actor_of, owner, seller):
+    _, team_obj, kr = setup
+    actions.update_objective(actor_of(owner), team_obj, visibility=Visibility.PRIVATE)
+    with pytest.raises(NotFound):
+        actions.create_checkin(actor_of(seller), kr.pk, value=22.0, confidence=3)
+
+
+def test_closed_cycle_refuses_member_checkin_but_audits_admin_one(
+    setup, actor_of, owner, admin, cycle
+):
+    _, _, kr = setup
+    actions.close_cycle(actor_of(admin), cycle)
+    with pytest.raises(Conflict):
+        actions.create_checkin(actor_of(owner), kr.pk, value=30.0, confidence=3)
+    actions.create_checkin(actor_of(admin), kr.pk, value=30.0, confidence=3)
+    entry = AuditEntry.objects.filter(action="check-in", object_id=kr.pk).get()
+    assert entry.actor == admin
+    assert "closed cycle" in entry.note
+
+
+def test_status_override_lasts_until_next_checkin(setup, actor_of, owner):
+    _, _, kr = setup
+    actor = actor_of(owner)
+    actions.update_key_result(
+        actor, kr, status_override="at_risk", status_override_reason="Key hire left"
+    )
+    kr.refresh_from_db()
+    assert (kr.status, kr.status_override) == ("at_risk", "at_risk")
+    actions.create_checkin(actor, kr.pk, value=45.0, confidence=5)
+    kr.refresh_from_db()
+    assert kr.status_override == ""
+    assert kr.status == "on_track"
+
+
+def test_override_needs_a_reason(setup, actor_of, owner):
+    _, _, kr = setup
+    with pytest.raises(Invalid) as err:
+        actions.update_key_result(actor_of(owner), kr, status_override="off_track")
+    assert err.value.errors[0]["field"] == "status_override_reason"
+
+
+def test_low_confidence_lowers_status(setup, actor_of, owner):
+    _, team_obj, kr = setup
+    actions.create_checkin(actor_of(owner), kr.pk, value=49.0, confidence=1)
+    kr.refresh_from_db()
+    assert kr.status == "off_track"
+
+
+def test_milestone_checkin_counts_done_weight(actor_of, owner, cycle, product):
+    actor = actor_of(owner)
+    obj = objective(actor, cycle, product)
+    kr = actions.create_key_result(
+        actor,
+        obj,
+        title="Ship the new onboarding",
+        kind="milestones",
+        milestones=[
+            {"title": "Design", "weight": 1},
+            {"title": "Build", "weight": 3},
+            {"title": "Launch", "weight": 0},
+        ],
+    )
+    design, build, _launch = kr.milestones.all()
+    actions.create_checkin(actor, kr.pk, milestones_done=[design.pk, build.pk], confidence=4)
+    kr.refresh_from_db()
+    assert kr.progress == pytest.approx(1.0)
+    assert kr.status == "done"
+    with pytest.raises(Invalid):
+        actions.create_checkin(actor, kr.pk, milestones_done=[999999], confidence=4)
+
+
+def test_boolean_checkin_takes_true_or_false(actor_of, owner, cycle, product):
+    actor = actor_of(owner)
+    obj = objective(actor, cycle, product)
+    kr = actions.create_key_result(actor, obj, title="SOC 2 report signed", kind="boolean")
+    actions.create_checkin(actor, kr.pk, value=True, confidence=5)
+    kr.refresh_from_db()
+    assert (kr.current_value, kr.progress) == (1.0, 1.0)
+    with pytest.raises(Invalid):
+        actions.create_checkin(actor, kr.pk, value=0.5, confidence=5)
+
+
+def test_tasks_kr_without_links_computes_zero(actor_of, owner, cycle, product):
+    actor = actor_of(owner)
+    obj = objective(actor, cycle, product)
+    kr = actions.create_key_result(actor, obj, title="Finish the migration", kind="tasks")
+    actions.create_checkin(actor, kr.pk, confidence=3, progress_note="Planning")
+    kr.refresh_from_db()
+    assert kr.progress == 0.0
+    assert Objective.objects.get(pk=obj.pk).progress == 0.0
+
+
+def test_every_checkin_is_audited_with_before_and_after(setup, actor_of, owner):
+    _, _, kr = setup
+    actions.create_checkin(actor_of(owner), kr.pk, value=35.0, confidence=4)
+    entry = AuditEntry.objects.get(action="check-in")
+    assert entry.before["current_value"] == 20.0
+    assert entry.after["current_value"] == 35.0
+    assert entry.objective_id == kr.objective_id

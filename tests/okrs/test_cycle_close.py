@@ -1,0 +1,90 @@
+"""Closing a cycle: suggested scores, edits with reasons, objective scores, retrospectives and
+a frozen cycle."""
+
+import pytest
+
+from sasaran.audit.models import AuditEntry
+from sasaran.errors import Conflict, Forbidden, Invalid
+from sasaran.okrs import actions
+from sasaran.okrs.models import Cycle, KeyResult, Objective, Retrospective
+from tests.okrs.helpers import key_result, objective
+
+
+@pytest.fixture
+def graded(actor_of, owner, cycle, product):
+    actor = actor_of(owner)
+    obj = objective(actor, cycle, product, kind="aspirational")
+    a = key_result(actor, obj, start_value=0.0, target_value=100.0, weight=1.0)
+    b = key_result(actor, obj, start_value=0.0, target_value=100.0, weight=3.0)
+    actions.create_checkin(actor, a.pk, value=64.0, confidence=4)  # suggests 0.6
+    actions.create_checkin(actor, b.pk, value=85.0, confidence=4)  # suggests 0.9 (half up)
+    return obj, a, b
+
+
+def test_close_suggests_scores_and_scores_objectives(graded, actor_of, admin, cycle):
+    obj, a, b = graded
+    actions.close_cycle(actor_of(admin), cycle)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.score, b.score) == (0.6, 0.9)
+    assert Objective.objects.get(pk=obj.pk).score == pytest.approx((0.6 + 0.9 * 3) / 4, abs=0.005)
+    assert Cycle.objects.get(pk=cycle.pk).state == "closed"
+
+
+def test_close_with_edited_score_needs_reason(graded, actor_of, admin, cycle):
+    obj, a, _ = graded
+    with pytest.raises(Invalid):
+        actions.close_cycle(actor_of(admin), cycle, scores={a.pk: (1.0, "")})
+    assert Cycle.objects.get(pk=cycle.pk).state == "active"
+    assert KeyResult.objects.get(pk=a.pk).score is None
+    actions.close_cycle(
+        actor_of(admin), cycle, scores={a.pk: (1.0, "Target was set too high")},
+        retrospectives={obj.pk: {"what_worked": "Weekly demos", "learnings": "Ship smaller",
+                                 "root_causes": "Late hiring"}},
+    )
+    a.refresh_from_db()
+    assert (a.score, a.score_reason) == (1.0, "Target was set too high")
+    assert Retrospective.objects.get(objective=obj).learnings == "Ship smaller"
+
+
+def test_score_must_be_in_tenths(graded, actor_of, admin, cycle):
+    _, a, _ = graded
+    with pytest.raises(Invalid):
+        actions.close_cycle(actor_of(admin), cycle, scores={a.pk: (0.75, "why not")})
+
+
+def test_owner_edits_score_after_close_and_objective_follows(graded, actor_of, admin, owner, cycle):
+    obj, a, b = graded
+    actions.close_cycle(actor_of(admin), cycle)
+    actions.grade_key_result(actor_of(owner), KeyResult.objects.get(pk=a.pk), 0.3, "Data was wrong")
+    assert Objective.objects.get(pk=obj.pk).score == pytest.approx((0.3 + 0.9 * 3) / 4, abs=0.005)
+    assert AuditEntry.objects.filter(action="grade", object_id=a.pk).exists()
+
+
+def test_closed_cycle_refuses_member_edits_but_not_admin(graded, actor_of, admin, owner, cycle):
+    obj, a, _ = graded
+    actions.close_cycle(actor_of(admin), cycle)
+    obj = Objective.objects.select_related("cycle").get(pk=obj.pk)
+    with pytest.raises(Conflict):
+        actions.update_objective(actor_of(owner), obj, title="Rewritten history")
+    with pytest.raises(Conflict):
+        key_result(actor_of(owner), obj)
+    actions.update_objective(actor_of(admin), obj, title="Corrected title")
+    entry = AuditEntry.objects.filter(object_type="objective", action="update").latest("id")
+    assert entry.note == "admin change in closed cycle"
+
+
+def test_only_admins_close_and_closing_twice_conflicts(graded, actor_of, admin, owner, cycle):
+    with pytest.raises(Forbidden):
+        actions.close_cycle(actor_of(owner), cycle)
+    actions.close_cycle(actor_of(admin), cycle)
+    with pytest.raises(Conflict):
+        actions.close_cycle(actor_of(admin), Cycle.objects.get(pk=cycle.pk))
+
+
+def test_retrospective_can_be_written_after_close(graded, actor_of, admin, owner, cycle):
+    obj, _, _ = graded
+    actions.close_cycle(actor_of(admin), cycle)
+    obj = Objective.objects.select_related("cycle").get(pk=obj.pk)
+    actions.save_retrospective(actor_of(owner), obj, what_worked="Pairing")
+    assert Retrospective.objects.get(objective=obj).what_worked == "Pairing"

@@ -1,0 +1,165 @@
+"""Objective progress rolls up the alignment chain; `recompute` rebuilds the same values."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone
+
+from sasaran.errors import Invalid
+from sasaran.okrs import actions
+from sasaran.okrs.models import Cycle, KeyResult, Objective
+from sasaran.okrs.rollup import KR_DERIVED, recompute_workspace
+from tests.okrs.helpers import key_result, objective
+
+
+@pytest.fixture
+def chain(actor_of, admin, cycle, company, product, growth):
+    """Company objective <- Product objective <- Growth objective, one KR each level below."""
+    boss = actor_of(admin)
+    top = objective(boss, cycle, company, title="Be the leading SaaS in the region")
+    mid = objective(boss, cycle, product, title="Delight users", parent_id=top.pk)
+    low = objective(boss, cycle, growth, title="Activate new users", parent_id=mid.pk)
+    return top, mid, low
+
+
+def _progress(obj):
+    return Objective.objects.get(pk=obj.pk).progress
+
+
+def test_progress_rolls_up_three_levels(chain, actor_of, admin):
+    top, mid, low = chain
+    boss = actor_of(admin)
+    kr = key_result(boss, low, start_value=0.0, target_value=100.0)
+    actions.create_checkin(boss, kr.pk, value=40.0, confidence=4)
+    assert _progress(low) == pytest.approx(0.4)
+    assert _progress(mid) == pytest.approx(0.4)
+    assert _progress(top) == pytest.approx(0.4)
+
+
+def test_objective_without_counted_items_has_unknown_progress(chain):
+    top, mid, low = chain
+    assert _progress(low) is None
+    assert _progress(top) is None
+    assert Objective.objects.get(pk=top.pk).status is None
+
+
+def test_weights_and_kr_mix_in_parent(chain, actor_of, admin):
+    top, mid, low = chain
+    boss = actor_of(admin)
+    mid_kr = key_result(boss, mid, start_value=0.0, target_value=10.0, weight=3.0)
+    low_kr = key_result(boss, low, start_value=0.0, target_value=10.0)
+    actions.create_checkin(boss, mid_kr.pk, value=10.0, confidence=5)
+    actions.create_checkin(boss, low_kr.pk, value=2.0, confidence=3)
+    # mid = (1.0 * 3 + 0.2 * 1) / 4
+    assert _progress(mid) == pytest.approx(0.8)
+
+
+def test_weight_zero_kr_is_tracked_not_counted(chain, actor_of, admin):
+    _, _, low = chain
+    boss = actor_of(admin)
+    counted = key_result(boss, low, start_value=0.0, target_value=10.0)
+    tracked = key_result(boss, low, start_value=0.0, target_value=10.0, weight=0.0)
+    actions.create_checkin(boss, counted.pk, value=5.0, confidence=4)
+    actions.create_checkin(boss, tracked.pk, value=10.0, confidence=4)
+    assert _progress(low) == pytest.approx(0.5)
+
+
+def test_rollup_off_ignores_children(chain, actor_of, admin):
+    top, mid, low = chain
+    boss = actor_of(admin)
+    key_result(boss, low, start_value=0.0, target_value=10.0)
+    own = key_result(boss, mid, start_value=0.0, target_value=10.0)
+    actions.create_checkin(boss, own.pk, value=10.0, confidence=5)
+    actions.update_objective(boss, mid, rollup_children=False)
+    assert _progress(mid) == pytest.approx(1.0)
+    actions.update_objective(boss, mid, rollup_children=True)
+    assert _progress(mid) == pytest.approx(0.5)
+
+
+def test_realigning_refreshes_old_and_new_parent(chain, actor_of, admin, cycle, company):
+    top, mid, low = chain
+    boss = actor_of(admin)
+    kr = key_result(boss, low, start_value=0.0, target_value=10.0)
+    actions.create_checkin(boss, kr.pk, value=6.0, confidence=4)
+    other = objective(boss, cycle, company, title="Grow revenue")
+    actions.update_objective(boss, low, parent_id=other.pk)
+    assert _progress(mid) is None
+    assert _progress(other) == pytest.approx(0.6)
+
+
+def test_alignment_loop_is_refused(chain, actor_of, admin):
+    top, mid, low = chain
+    with pytest.raises(Invalid) as err:
+        actions.update_objective(actor_of(admin), top, parent_id=low.pk)
+    assert err.value.errors[0]["field"] == "parent_id"
+    assert Objective.objects.get(pk=top.pk).parent_id is None
+
+
+def test_alignment_to_another_quarter_is_refused(chain, actor_of, admin, workspace, company):
+    top, _, _ = chain
+    other = Cycle.objects.create(
+        workspace=workspace, name="Next", start_date=dt.date(2030, 1, 1),
+        end_date=dt.date(2030, 3, 31),
+    )
+    with pytest.raises(Invalid):
+        objective(actor_of(admin), other, company, parent_id=top.pk)
+
+
+def test_decrease_kr_rejects_target_above_start(chain, actor_of, admin):
+    _, _, low = chain
+    with pytest.raises(Invalid) as err:
+        key_result(actor_of(admin), low, direction="decrease", start_value=5.0, target_value=8.0)
+    assert err.value.errors[0]["field"] == "target_value"
+    assert not KeyResult.objects.exists()
+
+
+def _derived(workspace):
+    krs = {
+        kr["id"]: kr for kr in KeyResult.objects.values("id", *KR_DERIVED)
+    }
+    objs = {o["id"]: o for o in Objective.objects.values("id", "progress", "status")}
+    return krs, objs
+
+
+def test_recompute_from_history_agrees_with_incremental_updates(
+    chain, actor_of, admin, workspace, cycle
+):
+    """Random check-ins (some back-dated, some overrides) through the actions, then rebuild."""
+    rng = random.Random(7)
+    boss = actor_of(admin)
+    top, mid, low = chain
+    krs = [
+        key_result(boss, rng.choice(chain), start_value=0.0, target_value=100.0)
+        for _ in range(4)
+    ] + [
+        key_result(boss, low, direction="decrease", start_value=10.0, target_value=2.0),
+        key_result(boss, mid, direction="stay_at_or_above", start_value=99.0, target_value=99.5),
+    ]
+    start = timezone.now() - dt.timedelta(days=28)
+    for step in range(30):
+        kr = rng.choice(krs)
+        at = start + dt.timedelta(days=rng.uniform(0, 28))
+        actions.create_checkin(
+            boss, kr.pk, value=rng.uniform(0, 120), confidence=rng.randint(1, 5), checked_in_at=at
+        )
+        if step % 10 == 0:
+            actions.update_key_result(
+                boss, KeyResult.objects.get(pk=kr.pk), status_override="at_risk",
+                status_override_reason="Gut feeling",
+            )
+    incremental = _derived(workspace)
+    now = timezone.now()
+    # Scramble every derived value, then rebuild them from history alone.
+    KeyResult.objects.update(progress=0.123, attainment=9.0, status="done", current_value=-1.0,
+                             forecast_value=None, confidence=None, last_checkin_at=None)
+    Objective.objects.update(progress=0.5, status="done")
+    recompute_workspace(workspace, now=now)
+    rebuilt = _derived(workspace)
+    assert rebuilt[1] == incremental[1]
+    for kr_id, row in incremental[0].items():
+        for field, value in row.items():
+            if isinstance(value, float):
+                assert rebuilt[0][kr_id][field] == pytest.approx(value), (kr_id, field)
+            else:
+                assert rebuilt[0][kr_id][field] == value, (kr_id, field)

@@ -1,0 +1,81 @@
+"""The minimal pages: sign in, and the active cycle's OKRs with progress and status."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sasaran.okrs import actions
+from sasaran.okrs.models import Visibility
+from tests.okrs.helpers import key_result, objective
+
+
+def test_login_page_renders_and_signs_in(client, owner):
+    page = client.get("/login/")
+    assert page.status_code == 200
+    assert b'name="username"' in page.content
+    response = client.post("/login/", {"username": "owner@example.com",
+                                       "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_password_shows_error_and_rate_limits(client, owner, settings):
+    settings.RATE_LIMIT_PER_MINUTE = 3
+    for _ in range(4):
+        page = client.post("/login/", {"username": "owner@example.com", "password": "nope"},
+                           REMOTE_ADDR="10.9.9.9")
+        assert page.status_code == 200
+    assert client.post("/login/", {"username": "owner@example.com", "password": "nope"},
+                       REMOTE_ADDR="10.9.9.9").status_code == 429
+
+
+def test_home_requires_login(client):
+    assert client.get("/").status_code == 302
+
+
+def test_home_lists_active_cycle_okrs_with_progress_and_status(client, actor_of, owner, cycle,
+                                                              product):
+    obj = objective(actor_of(owner), cycle, product, title="Delight our customers")
+    kr = key_result(actor_of(owner), obj)
+    actions.create_checkin(actor_of(owner), kr.pk, value=35.0, confidence=4)
+    client.force_login(owner)
+    html = client.get("/").content.decode()
+    assert "Delight our customers" in html
+    assert "Raise NPS from 20 to 50" in html
+    assert "50%" in html
+    assert "On track" in html or "At risk" in html or "Off track" in html
+
+
+def test_private_objective_is_not_shown_to_another_team(client, actor_of, owner, seller, cycle,
+                                                         product):
+    objective(actor_of(owner), cycle, product, title="Secret pricing change",
+              visibility=Visibility.PRIVATE)
+    client.force_login(seller)
+    assert "Secret pricing change" not in client.get("/").content.decode()
+    client.force_login(owner)
+    assert "Secret pricing change" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_home_query_count_does_not_grow_with_rows(client, actor_of, owner, cycle, product, extra):
+    actor = actor_of(owner)
+    for i in range(1 + extra):
+        obj = objective(actor, cycle, product, title=f"Objective {i}")
+        for _ in range(3):
+            key_result(actor, obj)
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    # session + user + membership + teams + cycles + objectives + key results (+ savepoints)
+    assert len(ctx.captured_queries) <= 10, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_healthz_answers(client, db):
+    assert client.get("/healthz").json() == {"ok": True}
