@@ -29,7 +29,9 @@ def workspace(db):
 
 
 def _member(workspace, email, role, name="", teams=()):
-    user = User.objects.create_user(email, "correct horse battery", name=name or email.split("@")[0])
+    user = User.objects.create_user(
+        email, "correct horse battery", name=name or email.split("@")[0]
+    )
     Membership.objects.create(workspace=workspace, user=user, role=role)
     for team in teams:
         TeamMember.objects.create(team=team, user=user)

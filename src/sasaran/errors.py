@@ -7,8 +7,10 @@ class ActionError(Exception):
     def __init__(self, message: str, field: str | None = None, errors: list[dict] | None = None):
         super().__init__(message)
         self.message = message
-        self.errors = errors if errors is not None else (
-            [{"field": field, "message": message}] if field else []
+        self.errors = (
+            errors
+            if errors is not None
+            else ([{"field": field, "message": message}] if field else [])
         )
 
 

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_checkins_under_one_parent_lose_nothing(actor_of, admin, cycle, company, product):
+def test_concurrent_checkins_under_one_parent_lose_nothing(
+    actor_of, admin, cycle, company, product
+):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are exercised on PostgreSQL (run with DATABASE_URL=postgresql://…)")
     boss = actor_of(admin)

@@ -38,9 +38,16 @@ def test_close_with_edited_score_needs_reason(graded, actor_of, admin, cycle):
     assert Cycle.objects.get(pk=cycle.pk).state == "active"
     assert KeyResult.objects.get(pk=a.pk).score is None
     actions.close_cycle(
-        actor_of(admin), cycle, scores={a.pk: (1.0, "Target was set too high")},
-        retrospectives={obj.pk: {"what_worked": "Weekly demos", "learnings": "Ship smaller",
-                                 "root_causes": "Late hiring"}},
+        actor_of(admin),
+        cycle,
+        scores={a.pk: (1.0, "Target was set too high")},
+        retrospectives={
+            obj.pk: {
+                "what_worked": "Weekly demos",
+                "learnings": "Ship smaller",
+                "root_causes": "Late hiring",
+            }
+        },
     )
     a.refresh_from_db()
     assert (a.score, a.score_reason) == (1.0, "Target was set too high")

@@ -99,7 +99,9 @@ def test_alignment_loop_is_refused(chain, actor_of, admin):
 def test_alignment_to_another_quarter_is_refused(chain, actor_of, admin, workspace, company):
     top, _, _ = chain
     other = Cycle.objects.create(
-        workspace=workspace, name="Next", start_date=dt.date(2030, 1, 1),
+        workspace=workspace,
+        name="Next",
+        start_date=dt.date(2030, 1, 1),
         end_date=dt.date(2030, 3, 31),
     )
     with pytest.raises(Invalid):
@@ -115,9 +117,7 @@ def test_decrease_kr_rejects_target_above_start(chain, actor_of, admin):
 
 
 def _derived(workspace):
-    krs = {
-        kr["id"]: kr for kr in KeyResult.objects.values("id", *KR_DERIVED)
-    }
+    krs = {kr["id"]: kr for kr in KeyResult.objects.values("id", *KR_DERIVED)}
     objs = {o["id"]: o for o in Objective.objects.values("id", "progress", "status")}
     return krs, objs
 
@@ -130,8 +130,7 @@ def test_recompute_from_history_agrees_with_incremental_updates(
     boss = actor_of(admin)
     top, mid, low = chain
     krs = [
-        key_result(boss, rng.choice(chain), start_value=0.0, target_value=100.0)
-        for _ in range(4)
+        key_result(boss, rng.choice(chain), start_value=0.0, target_value=100.0) for _ in range(4)
     ] + [
         key_result(boss, low, direction="decrease", start_value=10.0, target_value=2.0),
         key_result(boss, mid, direction="stay_at_or_above", start_value=99.0, target_value=99.5),
@@ -145,14 +144,23 @@ def test_recompute_from_history_agrees_with_incremental_updates(
         )
         if step % 10 == 0:
             actions.update_key_result(
-                boss, KeyResult.objects.get(pk=kr.pk), status_override="at_risk",
+                boss,
+                KeyResult.objects.get(pk=kr.pk),
+                status_override="at_risk",
                 status_override_reason="Gut feeling",
             )
     incremental = _derived(workspace)
     now = timezone.now()
     # Scramble every derived value, then rebuild them from history alone.
-    KeyResult.objects.update(progress=0.123, attainment=9.0, status="done", current_value=-1.0,
-                             forecast_value=None, confidence=None, last_checkin_at=None)
+    KeyResult.objects.update(
+        progress=0.123,
+        attainment=9.0,
+        status="done",
+        current_value=-1.0,
+        forecast_value=None,
+        confidence=None,
+        last_checkin_at=None,
+    )
     Objective.objects.update(progress=0.5, status="done")
     recompute_workspace(workspace, now=now)
     rebuilt = _derived(workspace)

@@ -13,8 +13,9 @@ def test_login_page_renders_and_signs_in(client, owner):
     page = client.get("/login/")
     assert page.status_code == 200
     assert b'name="username"' in page.content
-    response = client.post("/login/", {"username": "owner@example.com",
-                                       "password": "correct horse battery"})
+    response = client.post(
+        "/login/", {"username": "owner@example.com", "password": "correct horse battery"}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -22,19 +23,25 @@ def test_login_page_renders_and_signs_in(client, owner):
 def test_wrong_password_shows_error_and_rate_limits(client, owner, settings):
     settings.RATE_LIMIT_PER_MINUTE = 3
     for _ in range(4):
-        page = client.post("/login/", {"username": "owner@example.com", "password": "nope"},
-                           REMOTE_ADDR="10.9.9.9")
+        page = client.post(
+            "/login/", {"username": "owner@example.com", "password": "nope"}, REMOTE_ADDR="10.9.9.9"
+        )
         assert page.status_code == 200
-    assert client.post("/login/", {"username": "owner@example.com", "password": "nope"},
-                       REMOTE_ADDR="10.9.9.9").status_code == 429
+    assert (
+        client.post(
+            "/login/", {"username": "owner@example.com", "password": "nope"}, REMOTE_ADDR="10.9.9.9"
+        ).status_code
+        == 429
+    )
 
 
 def test_home_requires_login(client):
     assert client.get("/").status_code == 302
 
 
-def test_home_lists_active_cycle_okrs_with_progress_and_status(client, actor_of, owner, cycle,
-                                                              product):
+def test_home_lists_active_cycle_okrs_with_progress_and_status(
+    client, actor_of, owner, cycle, product
+):
     obj = objective(actor_of(owner), cycle, product, title="Delight our customers")
     kr = key_result(actor_of(owner), obj)
     actions.create_checkin(actor_of(owner), kr.pk, value=35.0, confidence=4)
@@ -46,10 +53,16 @@ def test_home_lists_active_cycle_okrs_with_progress_and_status(client, actor_of,
     assert "On track" in html or "At risk" in html or "Off track" in html
 
 
-def test_private_objective_is_not_shown_to_another_team(client, actor_of, owner, seller, cycle,
-                                                         product):
-    objective(actor_of(owner), cycle, product, title="Secret pricing change",
-              visibility=Visibility.PRIVATE)
+def test_private_objective_is_not_shown_to_another_team(
+    client, actor_of, owner, seller, cycle, product
+):
+    objective(
+        actor_of(owner),
+        cycle,
+        product,
+        title="Secret pricing change",
+        visibility=Visibility.PRIVATE,
+    )
     client.force_login(seller)
     assert "Secret pricing change" not in client.get("/").content.decode()
     client.force_login(owner)

@@ -131,6 +131,9 @@ class TeamMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_team_member")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.team_id}"
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

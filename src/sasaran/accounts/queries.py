@@ -39,7 +39,9 @@ class Actor:
 
     @cached_property
     def team_parents(self) -> dict[int, int | None]:
-        return dict(Team.objects.filter(workspace_id=self.workspace_id).values_list("id", "parent_id"))
+        return dict(
+            Team.objects.filter(workspace_id=self.workspace_id).values_list("id", "parent_id")
+        )
 
     @cached_property
     def related_team_ids(self) -> frozenset[int]:

@@ -5,10 +5,11 @@ from typing import Any
 
 from django.db.models import Q
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from sasaran.apitypes import QueryId
 from sasaran.audit.queries import visible_entries
-from sasaran.schemas import with_errors
+from sasaran.schemas import Pagination, with_errors
 
 router = Router(tags=["Audit"])
 
@@ -29,13 +30,13 @@ class AuditOut(Schema):
 
 class AuditFilters(Schema):
     object_type: str | None = None
-    object_id: int | None = None
-    objective: int | None = None
-    actor: int | None = None
+    object_id: QueryId | None = None
+    objective: QueryId | None = None
+    actor: QueryId | None = None
 
 
 @router.get("/audit", response=with_errors(200, list[AuditOut]))
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit(request, filters: Query[AuditFilters]):
     qs = visible_entries(request.auth)
     if filters.object_type:

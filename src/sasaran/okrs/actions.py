@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sasaran.accounts.models import Membership, Team
 from sasaran.accounts.queries import Actor
@@ -51,16 +52,18 @@ def _text(fields: dict, name: str, *, required: bool = False, max_length: int = 
         value = ""
     value = str(value).strip() if max_length <= 300 else str(value)
     if required and not value:
-        raise Invalid(f"The {name.replace('_', ' ')} cannot be empty.", field=name)
+        raise Invalid(_("This field cannot be empty."), field=name)
     if len(value) > max_length:
-        raise Invalid(f"The {name.replace('_', ' ')} is longer than {max_length} characters.", field=name)
+        raise Invalid(
+            _("This field is longer than %(n)d characters.") % {"n": max_length}, field=name
+        )
     fields[name] = value
 
 
 def _choice(fields: dict, name: str, allowed) -> None:
     if name in fields and fields[name] not in {str(a) for a in allowed}:
         options = ", ".join(str(a) for a in allowed)
-        raise Invalid(f"{name} must be one of: {options}.", field=name)
+        raise Invalid(_("Choose one of: %(options)s.") % {"options": options}, field=name)
 
 
 def _finite(fields: dict, name: str, *, minimum: float | None = None) -> None:
@@ -68,17 +71,21 @@ def _finite(fields: dict, name: str, *, minimum: float | None = None) -> None:
         return
     value = fields[name]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise Invalid(f"{name} must be a finite number.", field=name)
+        raise Invalid(_("Enter a finite number."), field=name)
     if minimum is not None and value < minimum:
-        raise Invalid(f"{name} must be at least {minimum:g}.", field=name)
+        raise Invalid(
+            _("Enter a number of at least %(min)s.") % {"min": f"{minimum:g}"}, field=name
+        )
     fields[name] = float(value)
 
 
 def _member_id(actor: Actor, fields: dict, name: str) -> None:
     if fields.get(name) is None:
         return
-    if not Membership.objects.filter(workspace_id=actor.workspace_id, user_id=fields[name]).exists():
-        raise Invalid("No member of this workspace has that id.", field=name)
+    if not Membership.objects.filter(
+        workspace_id=actor.workspace_id, user_id=fields[name]
+    ).exists():
+        raise Invalid(_("No member of this workspace has that id."), field=name)
 
 
 def _team(actor: Actor, team_id: int | None) -> Team | None:
@@ -86,14 +93,14 @@ def _team(actor: Actor, team_id: int | None) -> Team | None:
         return None
     team = Team.objects.filter(workspace_id=actor.workspace_id, pk=team_id).first()
     if team is None:
-        raise Invalid("No team of this workspace has that id.", field="team_id")
+        raise Invalid(_("No team of this workspace has that id."), field="team_id")
     return team
 
 
 def _cycle(actor: Actor, cycle_id: Any) -> Cycle:
     cycle = Cycle.objects.filter(workspace_id=actor.workspace_id, pk=cycle_id).first()
     if cycle is None:
-        raise Invalid("No cycle of this workspace has that id.", field="cycle_id")
+        raise Invalid(_("No cycle of this workspace has that id."), field="cycle_id")
     return cycle
 
 
@@ -110,21 +117,25 @@ def _check_cycle_fields(actor: Actor, fields: dict, cycle: Cycle | None = None) 
     start = fields.get("start_date", cycle.start_date if cycle else None)
     end = fields.get("end_date", cycle.end_date if cycle else None)
     if start is not None and end is not None and end < start:
-        raise Invalid("The end date must not be before the start date.", field="end_date")
+        raise Invalid(_("The end date must not be before the start date."), field="end_date")
     if "name" in fields:
         clash = Cycle.objects.filter(workspace_id=actor.workspace_id, name=fields["name"])
         if cycle is not None:
             clash = clash.exclude(pk=cycle.pk)
         if clash.exists():
-            raise Invalid("A cycle with this name already exists.", field="name")
+            raise Invalid(_("A cycle with this name already exists."), field="name")
     if fields.get("parent_id") is not None:
         parent = _cycle(actor, fields["parent_id"])
         if cycle is not None and parent.pk == cycle.pk:
-            raise Invalid("A cycle cannot sit inside itself.", field="parent_id")
+            raise Invalid(_("A cycle cannot sit inside itself."), field="parent_id")
         if parent.parent_id is not None:
-            raise Invalid("Cycles nest one level deep (a quarter inside a year).", field="parent_id")
+            raise Invalid(
+                _("Cycles nest one level deep (a quarter inside a year)."), field="parent_id"
+            )
         if start and end and (start < parent.start_date or end > parent.end_date):
-            raise Invalid("A cycle must lie within the dates of the cycle it sits in.", field="parent_id")
+            raise Invalid(
+                _("A cycle must lie within the dates of the cycle it sits in."), field="parent_id"
+            )
 
 
 @transaction.atomic
@@ -132,15 +143,20 @@ def create_cycle(actor: Actor, **fields) -> Cycle:
     require_admin(actor)
     for name in ("name", "start_date", "end_date"):
         if fields.get(name) in (None, ""):
-            raise Invalid(f"{name} is required.", field=name)
+            raise Invalid(_("This field is required."), field=name)
     state = fields.setdefault("state", CycleState.PLANNING)
     _choice(fields, "state", [CycleState.PLANNING, CycleState.ACTIVE])
     if state == CycleState.CLOSED:
-        raise Invalid("Create the cycle first, then close it.", field="state")
+        raise Invalid(_("Create the cycle first, then close it."), field="state")
     _check_cycle_fields(actor, fields)
     cycle = Cycle.objects.create(workspace_id=actor.workspace_id, **fields)
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="create", obj=cycle,
-           after=snapshot(cycle))
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="create",
+        obj=cycle,
+        after=snapshot(cycle),
+    )
     return cycle
 
 
@@ -150,7 +166,9 @@ def update_cycle(actor: Actor, cycle: Cycle, **fields) -> Cycle:
     if "state" in fields:
         _choice(fields, "state", [s.value for s in CycleState])
         if fields["state"] == CycleState.CLOSED and not cycle.is_closed:
-            raise Invalid("Close a cycle through its close action, which grades it.", field="state")
+            raise Invalid(
+                _("Close a cycle through its close action, which grades it."), field="state"
+            )
     note = ""
     if cycle.is_closed and fields.get("state", CycleState.CLOSED) != CycleState.CLOSED:
         note = "cycle reopened"
@@ -162,8 +180,15 @@ def update_cycle(actor: Actor, cycle: Cycle, **fields) -> Cycle:
         cycle.closed_at = None
     cycle.save()
     b, a = changed(before, snapshot(cycle))
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="update", obj=cycle,
-           before=b, after=a, note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="update",
+        obj=cycle,
+        before=b,
+        after=a,
+        note=note,
+    )
     if dates_changed:
         # Expected progress, status and forecast all hang on the cycle's dates.
         rollup.recompute_workspace(actor.workspace)
@@ -174,9 +199,14 @@ def update_cycle(actor: Actor, cycle: Cycle, **fields) -> Cycle:
 def delete_cycle(actor: Actor, cycle: Cycle) -> None:
     require_admin(actor)
     if cycle.objectives.exists() or cycle.children.exists():
-        raise Conflict("The cycle still holds objectives or cycles; remove them first.")
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="delete", obj=cycle,
-           before=snapshot(cycle))
+        raise Conflict(_("The cycle still holds objectives or cycles; remove them first."))
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="delete",
+        obj=cycle,
+        before=snapshot(cycle),
+    )
     cycle.delete()
 
 
@@ -194,7 +224,7 @@ def close_cycle(
     keep the retrospectives."""
     require_admin(actor)
     if cycle.is_closed:
-        raise Conflict("The cycle is already closed.")
+        raise Conflict(_("The cycle is already closed."))
     now = now or timezone.now()
     scores = scores or {}
     retrospectives = retrospectives or {}
@@ -202,7 +232,9 @@ def close_cycle(
     by_id = {kr.pk: kr for kr in krs}
     unknown = [kr_id for kr_id in scores if kr_id not in by_id]
     if unknown:
-        raise Invalid(f"Key result {unknown[0]} is not in this cycle.", field="scores")
+        raise Invalid(
+            _("Key result %(id)s is not in this cycle.") % {"id": unknown[0]}, field="scores"
+        )
     for kr in krs:
         suggested = grading.suggest_score(kr.progress)
         kr.score, kr.score_reason = suggested, ""
@@ -212,7 +244,8 @@ def close_cycle(
             kr.score_reason = (reason or "").strip()
             if kr.score != suggested and not kr.score_reason:
                 raise Invalid(
-                    f"Give a reason for scoring “{kr.title}” {kr.score} instead of {suggested}.",
+                    _("Give a reason for scoring “%(title)s” %(score)s instead of %(suggested)s.")
+                    % {"title": kr.title, "score": kr.score, "suggested": suggested},
                     field="scores",
                 )
     KeyResult.objects.bulk_update(krs, ["score", "score_reason"], batch_size=500)
@@ -222,21 +255,32 @@ def close_cycle(
     obj_ids = {o.pk for o in objectives}
     for obj_id, retro in retrospectives.items():
         if obj_id not in obj_ids:
-            raise Invalid(f"Objective {obj_id} is not in this cycle.", field="retrospectives")
+            raise Invalid(
+                _("Objective %(id)s is not in this cycle.") % {"id": obj_id},
+                field="retrospectives",
+            )
         _save_retrospective(actor, obj_id, retro)
     cycle.state = CycleState.CLOSED
     cycle.closed_at = now
     cycle.save(update_fields=["state", "closed_at"])
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="close", obj=cycle,
-           after={"scores": {kr.pk: kr.score for kr in krs}})
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="close",
+        obj=cycle,
+        after={"scores": {kr.pk: kr.score for kr in krs}},
+    )
     return cycle
 
 
 def _valid_score(score: Any) -> float:
     try:
         return grading.validate_score(score)
-    except grading.InvalidScore as exc:
-        raise Invalid(str(exc), field="score") from None
+    except grading.InvalidScore:
+        raise Invalid(
+            _("A score is between 0.0 and 1.0 in steps of 0.1 (got %(score)s).") % {"score": score},
+            field="score",
+        ) from None
 
 
 def _score_objectives(objectives: list[Objective], krs: list[KeyResult]) -> None:
@@ -256,8 +300,10 @@ def grade_key_result(actor: Actor, kr: KeyResult, score: Any, reason: str) -> Ke
     reason = (reason or "").strip()
     suggested = grading.suggest_score(kr.progress)
     if score != suggested and not reason:
-        raise Invalid(f"Give a reason for a score other than the suggested {suggested}.",
-                      field="score_reason")
+        raise Invalid(
+            _("Give a reason for a score other than the suggested %(s)s.") % {"s": suggested},
+            field="score_reason",
+        )
     before = snapshot(kr, ["score", "score_reason"])
     kr.score, kr.score_reason = score, reason
     kr.save(update_fields=["score", "score_reason", "updated_at"])
@@ -267,8 +313,15 @@ def grade_key_result(actor: Actor, kr: KeyResult, score: Any, reason: str) -> Ke
     )
     objective.save(update_fields=["score", "updated_at"])
     b, a = changed(before, snapshot(kr, ["score", "score_reason"]))
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="grade", obj=kr,
-           objective_id=objective.pk, before=b, after=a)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="grade",
+        obj=kr,
+        objective_id=objective.pk,
+        before=b,
+        after=a,
+    )
     return kr
 
 
@@ -276,8 +329,11 @@ def _save_retrospective(actor: Actor, objective_id: int, fields: dict[str, str])
     allowed = {"what_worked", "learnings", "root_causes"}
     extra = set(fields) - allowed
     if extra:
-        raise Invalid(f"Unknown retrospective field: {sorted(extra)[0]}.", field="retrospectives")
-    retro, _ = Retrospective.objects.get_or_create(objective_id=objective_id)
+        raise Invalid(
+            _("Unknown retrospective field: %(f)s.") % {"f": sorted(extra)[0]},
+            field="retrospectives",
+        )
+    retro, _created = Retrospective.objects.get_or_create(objective_id=objective_id)
     before = snapshot(retro, sorted(allowed))
     for name in allowed & set(fields):
         setattr(retro, name, (fields[name] or "").strip())
@@ -285,8 +341,15 @@ def _save_retrospective(actor: Actor, objective_id: int, fields: dict[str, str])
     retro.updated_at = timezone.now()
     retro.save()
     b, a = changed(before, snapshot(retro, sorted(allowed)))
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="retrospective",
-           obj=retro, objective_id=objective_id, before=b, after=a)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="retrospective",
+        obj=retro,
+        objective_id=objective_id,
+        before=b,
+        after=a,
+    )
     return retro
 
 
@@ -303,20 +366,22 @@ def save_retrospective(actor: Actor, objective: Objective, **fields: str) -> Ret
 
 def _visible_or_404(actor: Actor, objective: Objective) -> None:
     if not can_see(actor, objective):
-        raise NotFound("No such objective.")
+        raise NotFound(_("No such objective."))
 
 
 def _check_parent(actor: Actor, objective: Objective | None, parent_id: int | None, cycle: Cycle):
     if parent_id is None:
         return None
-    parent = Objective.objects.select_related("cycle").filter(
-        workspace_id=actor.workspace_id, pk=parent_id
-    ).first()
+    parent = (
+        Objective.objects.select_related("cycle")
+        .filter(workspace_id=actor.workspace_id, pk=parent_id)
+        .first()
+    )
     if parent is None or not can_see(actor, parent):
-        raise Invalid("No objective you can see has that id.", field="parent_id")
+        raise Invalid(_("No objective you can see has that id."), field="parent_id")
     if parent.cycle_id not in (cycle.pk, cycle.parent_id):
         raise Invalid(
-            "An objective aligns to one in the same cycle or in the cycle that contains it.",
+            _("An objective aligns to one in the same cycle or in the cycle that contains it."),
             field="parent_id",
         )
     if objective is not None:
@@ -325,8 +390,10 @@ def _check_parent(actor: Actor, objective: Objective | None, parent_id: int | No
         )
         try:
             check_parent(objective.pk, parent_id, parent_of)
-        except AlignmentLoop as exc:
-            raise Invalid(str(exc), field="parent_id") from None
+        except AlignmentLoop:
+            raise Invalid(
+                _("Aligning this objective there would create a loop."), field="parent_id"
+            ) from None
     return parent
 
 
@@ -341,24 +408,31 @@ def _check_objective_fields(fields: dict) -> None:
 @transaction.atomic
 def create_objective(actor: Actor, **fields) -> Objective:
     if not fields.get("title"):
-        raise Invalid("The title cannot be empty.", field="title")
+        raise Invalid(_("The title cannot be empty."), field="title")
     if fields.get("cycle_id") is None:
-        raise Invalid("cycle_id is required.", field="cycle_id")
+        raise Invalid(_("cycle_id is required."), field="cycle_id")
     _check_objective_fields(fields)
     cycle = _cycle(actor, fields["cycle_id"])
     team = _team(actor, fields.get("team_id"))
     fields.setdefault("owner_id", actor.user_id)
     _member_id(actor, fields, "owner_id")
     if not can_edit_in_team(actor, team.pk if team else None, fields.get("owner_id")):
-        raise Forbidden("You may only create objectives for your own teams or yourself.")
+        raise Forbidden(_("You may only create objectives for your own teams or yourself."))
     note = guard_open(actor, cycle)
     _check_parent(actor, None, fields.get("parent_id"), cycle)
     objective = Objective(workspace_id=actor.workspace_id, **fields)
     objective.save()
     rollup.refresh_objective_chain(objective)
     objective.refresh_from_db()
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="create", obj=objective,
-           objective_id=objective.pk, after=snapshot(objective), note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="create",
+        obj=objective,
+        objective_id=objective.pk,
+        after=snapshot(objective),
+        note=note,
+    )
     return objective
 
 
@@ -374,8 +448,10 @@ def update_objective(actor: Actor, objective: Objective, **fields) -> Objective:
         guard_open(actor, cycle)
     if "team_id" in fields:
         team = _team(actor, fields["team_id"])
-        if not can_edit_in_team(actor, team.pk if team else None, fields.get("owner_id", objective.owner_id)):
-                raise Forbidden("You may only move objectives to your own teams.")
+        if not can_edit_in_team(
+            actor, team.pk if team else None, fields.get("owner_id", objective.owner_id)
+        ):
+            raise Forbidden(_("You may only move objectives to your own teams."))
     _member_id(actor, fields, "owner_id")
     if "parent_id" in fields or "cycle_id" in fields:
         _check_parent(actor, objective, fields.get("parent_id", objective.parent_id), cycle)
@@ -389,8 +465,16 @@ def update_objective(actor: Actor, objective: Objective, **fields) -> Objective:
         rollup.refresh_objective_chain(Objective.objects.get(pk=old_parent))
     objective.refresh_from_db()
     b, a = changed(before, snapshot(objective))
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="update", obj=objective,
-           objective_id=objective.pk, before=b, after=a, note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="update",
+        obj=objective,
+        objective_id=objective.pk,
+        before=b,
+        after=a,
+        note=note,
+    )
     return objective
 
 
@@ -400,8 +484,15 @@ def delete_objective(actor: Actor, objective: Objective) -> None:
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
     parent_id = objective.parent_id
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="delete", obj=objective,
-           objective_id=objective.pk, before=snapshot(objective), note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="delete",
+        obj=objective,
+        objective_id=objective.pk,
+        before=snapshot(objective),
+        note=note,
+    )
     objective.delete()
     if parent_id is not None:
         rollup.refresh_objective_chain(Objective.objects.get(pk=parent_id))
@@ -424,40 +515,76 @@ def _check_kr_fields(fields: dict, kr: KeyResult | None, cycle: Cycle) -> None:
     if kind == Kind.CURRENCY:
         currency = (fields.get("currency", kr.currency if kr else "") or "").upper()
         if not CURRENCY_RE.match(currency):
-            raise Invalid("A currency key result needs an ISO 4217 code such as USD or IDR.",
-                          field="currency")
+            raise Invalid(
+                _("A currency key result needs an ISO 4217 code such as USD or IDR."),
+                field="currency",
+            )
         if "currency" in fields:
             fields["currency"] = currency
     if kind in NUMERIC_KINDS:
         start = fields.get("start_value", kr.start_value if kr else 0.0)
         target = fields.get("target_value", kr.target_value if kr else None)
         if target is None:
-            raise Invalid("A numeric key result needs a target value.", field="target_value")
+            raise Invalid(_("A numeric key result needs a target value."), field="target_value")
         try:
             validate_numeric(Direction(direction), start, target)
         except InvalidKeyResult as exc:
-            raise Invalid(exc.message, field=exc.field) from None
+            raise Invalid(_kr_message(exc, direction, start, target), field=exc.field) from None
     else:
         # Boolean, milestones and tasks run from 0 to 1; direction and unit do not apply.
         fields["start_value"], fields["target_value"] = 0.0, 1.0
         fields["direction"] = Direction.INCREASE
     due = fields.get("due_date")
     if due is not None and not (cycle.start_date <= due <= cycle.end_date):
-        raise Invalid("The due date must fall within the cycle.", field="due_date")
+        raise Invalid(_("The due date must fall within the cycle."), field="due_date")
+
+
+def _kr_message(exc: InvalidKeyResult, direction: str, start: float, target: float) -> str:
+    """The pure module explains in English; say the same in the user's language."""
+    values = {"start": f"{start:g}", "target": f"{target:g}"}
+    if exc.field == "start_value" and not math.isfinite(start):
+        return _("The start value must be a finite number.")
+    if not math.isfinite(target):
+        return _("The target value must be a finite number.")
+    if direction == Direction.INCREASE:
+        return (
+            _(
+                "An increasing key result needs a target above its start value "
+                "(start %(start)s, target %(target)s)."
+            )
+            % values
+        )
+    return (
+        _(
+            "A decreasing key result needs a target below its start value "
+            "(start %(start)s, target %(target)s)."
+        )
+        % values
+    )
 
 
 def _check_milestones(items: Any) -> list[dict]:
     if not isinstance(items, list):
-        raise Invalid("milestones must be a list.", field="milestones")
+        raise Invalid(_("milestones must be a list."), field="milestones")
     out = []
     for i, item in enumerate(items):
         title = str(item.get("title", "")).strip()
         weight = item.get("weight", 1.0)
         if not title:
-            raise Invalid(f"Milestone {i + 1} needs a title.", field="milestones")
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) or weight < 0:
-            raise Invalid(f"Milestone {i + 1} needs a weight of 0 or more.", field="milestones")
-        out.append({"title": title[:300], "weight": float(weight), "done": bool(item.get("done", False))})
+            raise Invalid(_("Milestone %(n)d needs a title.") % {"n": i + 1}, field="milestones")
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not math.isfinite(weight)
+            or weight < 0
+        ):
+            raise Invalid(
+                _("Milestone %(n)d needs a weight of 0 or more.") % {"n": i + 1},
+                field="milestones",
+            )
+        out.append(
+            {"title": title[:300], "weight": float(weight), "done": bool(item.get("done", False))}
+        )
     return out
 
 
@@ -467,7 +594,7 @@ def create_key_result(actor: Actor, objective: Objective, **fields) -> KeyResult
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
     if not fields.get("title"):
-        raise Invalid("The title cannot be empty.", field="title")
+        raise Invalid(_("The title cannot be empty."), field="title")
     milestones = _check_milestones(fields.pop("milestones", None) or [])
     _check_kr_fields(fields, None, objective.cycle)
     fields.setdefault("owner_id", objective.owner_id or actor.user_id)
@@ -480,8 +607,15 @@ def create_key_result(actor: Actor, objective: Objective, **fields) -> KeyResult
     )
     rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="create", obj=kr,
-           objective_id=objective.pk, after=snapshot(kr), note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="create",
+        obj=kr,
+        objective_id=objective.pk,
+        after=snapshot(kr),
+        note=note,
+    )
     return kr
 
 
@@ -507,9 +641,16 @@ def update_key_result(actor: Actor, kr: KeyResult, **fields) -> KeyResult:
     rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)
     b, a = changed(before, snapshot(kr))
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id,
-           action="override" if override_only else "update", obj=kr,
-           objective_id=objective.pk, before=b, after=a, note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="override" if override_only else "update",
+        obj=kr,
+        objective_id=objective.pk,
+        before=b,
+        after=a,
+        note=note,
+    )
     return kr
 
 
@@ -519,7 +660,7 @@ def _override(fields: dict, kr: KeyResult) -> None:
         _choice(fields, "status_override", [s.value for s in Status])
         reason = (fields.get("status_override_reason") or "").strip()
         if not reason:
-            raise Invalid("Say why you override the status.", field="status_override_reason")
+            raise Invalid(_("Say why you override the status."), field="status_override_reason")
         fields["status_override_reason"] = reason
         fields["status_override_at"] = timezone.now()
     else:
@@ -539,8 +680,15 @@ def delete_key_result(actor: Actor, kr: KeyResult) -> None:
     _visible_or_404(actor, objective)
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="delete", obj=kr,
-           objective_id=objective.pk, before=snapshot(kr), note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="delete",
+        obj=kr,
+        objective_id=objective.pk,
+        before=snapshot(kr),
+        note=note,
+    )
     kr.delete()
     rollup.refresh_objective_chain(objective)
 
@@ -571,31 +719,38 @@ def create_checkin(
         .first()
     )
     if kr is None or not can_see(actor, kr.objective):
-        raise NotFound("No such key result.")
+        raise NotFound(_("No such key result."))
     require_checkin(actor, kr)
     cycle, workspace = kr.objective.cycle, kr.objective.workspace
     note = guard_open(actor, cycle)
     if isinstance(confidence, bool) or not isinstance(confidence, int) or not 1 <= confidence <= 5:
-        raise Invalid("Confidence is a whole number from 1 to 5.", field="confidence")
+        raise Invalid(_("Confidence is a whole number from 1 to 5."), field="confidence")
     at = checked_in_at or now
     if timezone.is_naive(at):
-        raise Invalid("checked_in_at needs a time zone.", field="checked_in_at")
+        raise Invalid(_("checked_in_at needs a time zone."), field="checked_in_at")
     if at > now + dt.timedelta(minutes=5):
-        raise Invalid("A check-in cannot be dated in the future.", field="checked_in_at")
-    if at < rollup.cycle_start(cycle, workspace) or at >= rollup.end_of_day(cycle.end_date, workspace):
-        raise Invalid("A check-in may be back-dated only within its cycle.", field="checked_in_at")
+        raise Invalid(_("A check-in cannot be dated in the future."), field="checked_in_at")
+    if at < rollup.cycle_start(cycle, workspace) or at >= rollup.end_of_day(
+        cycle.end_date, workspace
+    ):
+        raise Invalid(
+            _("A check-in may be back-dated only within its cycle."), field="checked_in_at"
+        )
 
     done_ids: list[int] = []
     if kr.kind == Kind.MILESTONES:
         if milestones_done is None:
-            raise Invalid("A milestones key result is checked in with the milestones done.",
-                          field="milestones_done")
+            raise Invalid(
+                _("A milestones key result is checked in with the milestones done."),
+                field="milestones_done",
+            )
         milestones = list(kr.milestones.all())
         known = {m.pk for m in milestones}
         done_ids = sorted(set(milestones_done))
         if not set(done_ids) <= known:
-            raise Invalid("Some milestones do not belong to this key result.",
-                          field="milestones_done")
+            raise Invalid(
+                _("Some milestones do not belong to this key result."), field="milestones_done"
+            )
         for m in milestones:
             m.done = m.pk in done_ids
         Milestone.objects.bulk_update(milestones, ["done"])
@@ -605,15 +760,19 @@ def create_checkin(
         value = kr.current_value
     elif kr.kind == Kind.BOOLEAN:
         if not isinstance(value, bool) and value not in (0, 1):
-            raise Invalid("A yes/no key result takes true or false.", field="value")
+            raise Invalid(_("A yes/no key result takes true or false."), field="value")
         value = 1.0 if value else 0.0
     else:
-        if value is None or isinstance(value, bool) or not isinstance(value, int | float) \
-                or not math.isfinite(value):
-            raise Invalid("The value must be a finite number.", field="value")
+        if (
+            value is None
+            or isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise Invalid(_("The value must be a finite number."), field="value")
     for name, text in (("progress_note", progress_note), ("wins", wins), ("blockers", blockers)):
         if len(text or "") > 10000:
-            raise Invalid("A note is at most 10,000 characters.", field=name)
+            raise Invalid(_("A note is at most 10,000 characters."), field=name)
 
     checkin = CheckIn.objects.create(
         key_result=kr,
@@ -634,7 +793,14 @@ def create_checkin(
     rollup.refresh_key_result(kr, now=now)
     rollup.refresh_objective_chain(kr.objective, now=now)
     b, a = changed(before, snapshot(kr, ["current_value", "confidence", "status", "progress"]))
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="check-in", obj=kr,
-           objective_id=kr.objective_id, before=b, after={**a, "check_in_id": checkin.pk},
-           note=note)
+    record(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        action="check-in",
+        obj=kr,
+        objective_id=kr.objective_id,
+        before=b,
+        after={**a, "check_in_id": checkin.pk},
+        note=note,
+    )
     return checkin

@@ -18,7 +18,8 @@ class HistoryMixin:
             object_type=obj._meta.model_name, object_id=obj.pk
         ).select_related("actor")[:50]
         return format_html_join(
-            "\n", "<div>{} · {} · {} · {} → {}</div>",
+            "\n",
+            "<div>{} · {} · {} · {} → {}</div>",
             ((e.at, e.actor, e.action, e.before, e.after) for e in entries),
         )
 
@@ -32,8 +33,17 @@ class CycleAdmin(HistoryMixin, admin.ModelAdmin):
 class KeyResultInline(admin.TabularInline):
     model = KeyResult
     extra = 0
-    fields = ["title", "owner", "kind", "direction", "start_value", "target_value",
-              "current_value", "progress", "status"]
+    fields = [
+        "title",
+        "owner",
+        "kind",
+        "direction",
+        "start_value",
+        "target_value",
+        "current_value",
+        "progress",
+        "status",
+    ]
     readonly_fields = ["current_value", "progress", "status"]
 
 
@@ -57,8 +67,17 @@ class KeyResultAdmin(HistoryMixin, admin.ModelAdmin):
     list_filter = ["status", "kind", "direction"]
     search_fields = ["title"]
     inlines = [MilestoneInline]
-    readonly_fields = ["history", "current_value", "progress", "attainment", "status",
-                       "confidence", "last_checkin_at", "forecast_value", "forecast_progress"]
+    readonly_fields = [
+        "history",
+        "current_value",
+        "progress",
+        "attainment",
+        "status",
+        "confidence",
+        "last_checkin_at",
+        "forecast_value",
+        "forecast_progress",
+    ]
 
 
 @admin.register(CheckIn)

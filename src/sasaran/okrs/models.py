@@ -207,7 +207,7 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="check_ins"
     )
     value = models.FloatField(_("value"))
-    # For milestone KRs: ids of the milestones done as of this check-in (history is never rewritten).
+    # Milestone KRs: ids of the milestones done as of this check-in (history is never rewritten).
     milestones_done = models.JSONField(default=list, blank=True)
     confidence = models.PositiveSmallIntegerField(_("confidence"))
     progress_note = models.TextField(_("progress"), blank=True)
@@ -239,3 +239,6 @@ class Retrospective(models.Model):
     root_causes = models.TextField(_("root causes"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Retrospective of {self.objective_id}"

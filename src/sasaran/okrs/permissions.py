@@ -2,10 +2,11 @@
 checks on one loaded row, so lists and single reads never disagree."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from sasaran.accounts.queries import Actor
-from sasaran.okrs.models import Cycle, KeyResult, Objective, Visibility
 from sasaran.errors import Conflict, Forbidden
+from sasaran.okrs.models import Cycle, KeyResult, Objective, Visibility
 
 
 def visibility_q(actor: Actor, prefix: str = "") -> Q:
@@ -50,22 +51,20 @@ def require_edit(actor: Actor, objective: Objective) -> None:
         can_edit_in_team(actor, objective.team_id, objective.owner_id)
         or (actor.can_write and objective.owner_id == actor.user_id)
     ):
-        raise Forbidden("You may not change this objective.")
+        raise Forbidden(_("You may not change this objective."))
 
 
 def require_checkin(actor: Actor, kr: KeyResult) -> None:
     if actor.is_admin:
         return
-    if actor.can_write and (
-        kr.owner_id == actor.user_id or kr.objective.team_id in actor.team_ids
-    ):
+    if actor.can_write and (kr.owner_id == actor.user_id or kr.objective.team_id in actor.team_ids):
         return
-    raise Forbidden("Only the key result's owner, its team's members and admins may check in.")
+    raise Forbidden(_("Only the key result's owner, its team's members and admins may check in."))
 
 
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise Forbidden("Only workspace admins may do this.")
+        raise Forbidden(_("Only workspace admins may do this."))
 
 
 def guard_open(actor: Actor, cycle: Cycle) -> str:
@@ -74,4 +73,6 @@ def guard_open(actor: Actor, cycle: Cycle) -> str:
         return ""
     if actor.is_admin:
         return "admin change in closed cycle"
-    raise Conflict(f"The cycle {cycle.name} is closed: its OKRs can no longer be changed.")
+    raise Conflict(
+        _("The cycle %(name)s is closed: its OKRs can no longer be changed.") % {"name": cycle.name}
+    )

@@ -127,9 +127,7 @@ def kr_row(kr: KeyResult, cycle: Cycle, now: dt.datetime) -> dict[str, Any]:
     forecast = {
         "projected_value": kr.forecast_value,
         "projected_progress": kr.forecast_progress,
-        "will_reach_target": None
-        if kr.forecast_progress is None
-        else kr.forecast_progress >= 1.0,
+        "will_reach_target": None if kr.forecast_progress is None else kr.forecast_progress >= 1.0,
     }
     return {
         "id": kr.pk,

@@ -13,8 +13,14 @@ from sasaran.accounts.models import Workspace
 from sasaran.okrs import forecast as fc
 from sasaran.okrs.alignment import ancestors
 from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Milestone, Objective
-from sasaran.okrs.progress import STAY_DIRECTIONS, Direction, Kind, kr_attainment, kr_progress
-from sasaran.okrs.progress import weighted_mean
+from sasaran.okrs.progress import (
+    STAY_DIRECTIONS,
+    Direction,
+    Kind,
+    kr_attainment,
+    kr_progress,
+    weighted_mean,
+)
 from sasaran.okrs.status import Thresholds, auto_status, expected_progress, is_stale
 
 FORECAST_WINDOW = 6
@@ -91,10 +97,22 @@ def compute_kr(
     ms = [(m.weight, m.done) for m in milestones]
     tasks = (kr.tasks_done, kr.tasks_total, kr.tasks_cancelled)
     kr.attainment = kr_attainment(
-        kind, direction, kr.start_value, kr.target_value, kr.current_value, milestones=ms, tasks=tasks
+        kind,
+        direction,
+        kr.start_value,
+        kr.target_value,
+        kr.current_value,
+        milestones=ms,
+        tasks=tasks,
     )
     kr.progress = kr_progress(
-        kind, direction, kr.start_value, kr.target_value, kr.current_value, milestones=ms, tasks=tasks
+        kind,
+        direction,
+        kr.start_value,
+        kr.target_value,
+        kr.current_value,
+        milestones=ms,
+        tasks=tasks,
     )
     start, due = cycle_start(cycle, workspace), kr_due(kr, cycle, workspace)
     auto = auto_status(
@@ -206,9 +224,11 @@ def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None)
     kr_ids = [kr.pk for kr in krs]
     recent: dict[int, list[CheckIn]] = defaultdict(list)
     # Newest first; keep only the window each KR needs.
-    for checkin in CheckIn.objects.filter(key_result__objective__workspace=workspace).order_by(
-        "key_result_id", "-checked_in_at", "-id"
-    ).only("key_result_id", "value", "confidence", "checked_in_at"):
+    for checkin in (
+        CheckIn.objects.filter(key_result__objective__workspace=workspace)
+        .order_by("key_result_id", "-checked_in_at", "-id")
+        .only("key_result_id", "value", "confidence", "checked_in_at")
+    ):
         bucket = recent[checkin.key_result_id]
         if len(bucket) < FORECAST_WINDOW:
             bucket.append(checkin)
@@ -251,7 +271,9 @@ def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None)
     return {"key_results": len(krs), "objectives": len(objectives)}
 
 
-def kr_expected_progress(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> float:
+def kr_expected_progress(
+    kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime
+) -> float:
     return expected_progress(now, cycle_start(cycle, workspace), kr_due(kr, cycle, workspace))
 
 

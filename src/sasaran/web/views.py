@@ -62,9 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         by_obj: dict[int, list] = {o.pk: [] for o in objs}
         for kr in krs:
-            by_obj[kr.objective_id].append(
-                {"kr": kr, **queries.kr_row(kr, cycle, now)}
-            )
+            by_obj[kr.objective_id].append({"kr": kr, **queries.kr_row(kr, cycle, now)})
         objectives = [{"obj": o, "krs": by_obj[o.pk]} for o in objs]
     return render(
         request,

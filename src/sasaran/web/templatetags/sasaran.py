@@ -23,8 +23,12 @@ def value(number, kr) -> str:
         return "✓" if number else "✗"
     if kr.kind in ("milestones", "tasks"):
         return f"{round(number * 100)}%"
-    text = number_format(number, decimal_pos=0 if float(number).is_integer() else 2,
-                         use_l10n=True, force_grouping=True)
+    text = number_format(
+        number,
+        decimal_pos=0 if float(number).is_integer() else 2,
+        use_l10n=True,
+        force_grouping=True,
+    )
     if kr.kind == "currency":
         return f"{kr.currency} {text}"
     if kr.kind == "percentage":

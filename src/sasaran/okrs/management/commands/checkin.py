@@ -21,12 +21,27 @@ class Command(BaseCommand):
         parser.add_argument("--wins", default="")
         parser.add_argument("--blockers", default="")
         parser.add_argument("--at", default=None, help="Back-date: ISO date-time with time zone.")
-        parser.add_argument("--milestones-done", default=None,
-                            help="Comma-separated milestone ids (milestone key results).")
+        parser.add_argument(
+            "--milestones-done",
+            default=None,
+            help="Comma-separated milestone ids (milestone key results).",
+        )
         parser.add_argument("--as", dest="as_email", default=None, help="Author's email.")
 
-    def handle(self, *args, kr_id, value, confidence, note, wins, blockers, at, milestones_done,
-               as_email, **options):
+    def handle(
+        self,
+        *args,
+        kr_id,
+        value,
+        confidence,
+        note,
+        wins,
+        blockers,
+        at,
+        milestones_done,
+        as_email,
+        **options,
+    ):
         kr = KeyResult.objects.select_related("objective", "owner").filter(pk=kr_id).first()
         if kr is None:
             raise CommandError(f"No key result with id {kr_id}.", returncode=2)
@@ -35,8 +50,9 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user with the email {as_email}.", returncode=2)
         elif kr.owner is None:
-            raise CommandError("The key result has no owner; say who checks in with --as.",
-                               returncode=2)
+            raise CommandError(
+                "The key result has no owner; say who checks in with --as.", returncode=2
+            )
         else:
             user = kr.owner
         parsed_value = _parse_value(value)
@@ -50,12 +66,20 @@ class Command(BaseCommand):
             try:
                 done = [int(x) for x in milestones_done.split(",") if x.strip()]
             except ValueError:
-                raise CommandError("--milestones-done takes ids such as 3,4,7", returncode=2) from None
+                raise CommandError(
+                    "--milestones-done takes ids such as 3,4,7", returncode=2
+                ) from None
         try:
             checkin = create_checkin(
-                actor_for(user, kr.objective.workspace_id), kr_id, value=parsed_value,
-                confidence=confidence, progress_note=note, wins=wins, blockers=blockers,
-                checked_in_at=when, milestones_done=done,
+                actor_for(user, kr.objective.workspace_id),
+                kr_id,
+                value=parsed_value,
+                confidence=confidence,
+                progress_note=note,
+                wins=wins,
+                blockers=blockers,
+                checked_in_at=when,
+                milestones_done=done,
             )
         except ActionError as exc:
             raise CommandError(exc.message, returncode=2) from None
@@ -77,4 +101,6 @@ def _parse_value(value: str | None):
     try:
         return float(value)
     except ValueError:
-        raise CommandError(f"--value must be a number or true/false, got {value!r}", returncode=2) from None
+        raise CommandError(
+            f"--value must be a number or true/false, got {value!r}", returncode=2
+        ) from None
