@@ -1,5 +1,7 @@
 """The minimal pages: sign in, and the active cycle's OKRs with progress and status."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -92,3 +94,19 @@ def test_security_headers_on_every_page(client):
 
 def test_healthz_answers(client, db):
     assert client.get("/healthz").json() == {"ok": True}
+
+
+@pytest.mark.parametrize("path", ["/login/", "/api/v1/docs"])
+def test_pages_load_no_asset_from_another_host(client, db, path):
+    """Offline by default: every script, style and image is served by Sasaran itself."""
+    html = client.get(path).content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets, "expected the page to load some assets"
+    assert [a for a in assets if "//" in a] == []
+
+
+def test_own_static_files_are_found(client, db):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("sasaran/app.css")
+    assert finders.find("ninja/swagger-ui-bundle.js")
