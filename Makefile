@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test bench check format clean
+.PHONY: install run test bench check format messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,9 @@ run: install
 
 test: install
 	@scripts/test.sh
+
+messages: install
+	@scripts/messages.sh
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -171,3 +171,21 @@ def test_recompute_from_history_agrees_with_incremental_updates(
                 assert rebuilt[0][kr_id][field] == pytest.approx(value), (kr_id, field)
             else:
                 assert rebuilt[0][kr_id][field] == value, (kr_id, field)
+
+
+def test_checkin_query_count_is_bounded_and_stops_when_nothing_changes(
+    chain, actor_of, admin, django_assert_max_num_queries
+):
+    top, mid, low = chain
+    boss = actor_of(admin)
+    kr = key_result(boss, low, start_value=0.0, target_value=10.0)
+    # First check-in moves all three levels.
+    with django_assert_max_num_queries(20):
+        actions.create_checkin(boss, kr.pk, value=5.0, confidence=4)
+    # The same value again changes no progress: the walk stops at the first parent.
+    with django_assert_max_num_queries(16) as ctx:
+        actions.create_checkin(boss, kr.pk, value=5.0, confidence=4)
+    read_top = [
+        q["sql"] for q in ctx.captured_queries if f'"okrs_objective"."id" = {top.pk}' in q["sql"]
+    ]
+    assert read_top == []

@@ -21,7 +21,7 @@ from sasaran.okrs.progress import (
     kr_progress,
     weighted_mean,
 )
-from sasaran.okrs.status import Thresholds, auto_status, expected_progress, is_stale
+from sasaran.okrs.status import Status, Thresholds, auto_status, expected_progress, is_stale
 
 FORECAST_WINDOW = 6
 KR_DERIVED = [
@@ -191,28 +191,37 @@ def refresh_objective_chain(objective: Objective, *, now: dt.datetime | None = N
 
     Each row is locked before it is read (child before parent, always upward), so concurrent
     check-ins under one parent serialise on it instead of overwriting each other's roll-up.
+    A parent reads only its children's progress and weight, so once a level's progress is
+    unchanged nothing above it can change: the walk stops there. The first parent is always
+    visited, because the change that started the walk may have been the objective's own weight
+    or alignment.
     """
     now = now or timezone.now()
     workspace = objective.workspace
     current: int | None = objective.pk
     seen: set[int] = set()
     while current is not None and current not in seen:
-        seen.add(current)
         # of=("self",): lock the objective only, not the cycle joined for its dates.
         obj = (
             Objective.objects.select_for_update(of=("self",))
             .select_related("cycle")
             .get(pk=current)
         )
+        items = KeyResult.objects.filter(objective=obj).order_by().values_list("progress", "weight")
+        if obj.rollup_children:
+            children = (
+                Objective.objects.filter(parent=obj).order_by().values_list("progress", "weight")
+            )
+            items = items.union(children, all=True)
+        before = (obj.progress, obj.status)
         compute_objective(
-            obj,
-            cycle=obj.cycle,
-            workspace=workspace,
-            krs=KeyResult.objects.filter(objective=obj).values_list("progress", "weight"),
-            children=Objective.objects.filter(parent=obj).values_list("progress", "weight"),
-            now=now,
+            obj, cycle=obj.cycle, workspace=workspace, krs=list(items), children=(), now=now
         )
-        obj.save(update_fields=["progress", "status", "updated_at"])
+        if (obj.progress, obj.status) != before:
+            obj.save(update_fields=["progress", "status", "updated_at"])
+        if seen and obj.progress == before[0]:
+            return
+        seen.add(current)
         current = obj.parent_id
 
 
@@ -278,7 +287,8 @@ def kr_expected_progress(
 
 
 def kr_is_stale(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> bool:
-    if cycle.is_closed:
+    # A finished key result, or one in a closed cycle, has nothing left to report.
+    if cycle.is_closed or kr.status == Status.DONE:
         return False
     since = max(cycle_start(cycle, workspace), kr.created_at)
     return is_stale(kr.last_checkin_at, now=now, since=since, stale_days=workspace.stale_days)
