@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+
 from sasaran.accounts.models import Membership, Team, TeamMember, User, Workspace
 from sasaran.errors import NotFound
 
@@ -73,7 +75,7 @@ def actor_for(user: User, workspace: Workspace | int | None = None) -> Actor:
         memberships = memberships.filter(workspace=workspace)
     membership = memberships.order_by("id").first()
     if membership is None:
-        raise NotFound("You are not a member of this workspace.")
+        raise NotFound(_("You are not a member of this workspace."))
     team_ids = frozenset(
         TeamMember.objects.filter(
             user=user, team__workspace_id=membership.workspace_id

@@ -4,6 +4,7 @@ refreshed with `sasaran recompute`."""
 
 from django.contrib import admin
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from sasaran.audit.models import AuditEntry
 from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Milestone, Objective, Retrospective
@@ -12,7 +13,7 @@ from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Milestone, Objective,
 class HistoryMixin:
     readonly_fields = ["history"]
 
-    @admin.display(description="History")
+    @admin.display(description=_("History"))
     def history(self, obj):
         entries = AuditEntry.objects.filter(
             object_type=obj._meta.model_name, object_id=obj.pk

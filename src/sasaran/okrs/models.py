@@ -73,6 +73,22 @@ STATUS_CHOICES = [
 ]
 
 
+KIND_CHOICES = [
+    (Kind.NUMBER.value, _("Number")),
+    (Kind.PERCENTAGE.value, _("Percentage")),
+    (Kind.CURRENCY.value, _("Currency")),
+    (Kind.BOOLEAN.value, _("Yes / no")),
+    (Kind.MILESTONES.value, _("Milestones")),
+    (Kind.TASKS.value, _("Tasks")),
+]
+DIRECTION_CHOICES = [
+    (Direction.INCREASE.value, _("Increase")),
+    (Direction.DECREASE.value, _("Decrease")),
+    (Direction.STAY_AT_OR_ABOVE.value, _("Stay at or above")),
+    (Direction.STAY_AT_OR_BELOW.value, _("Stay at or below")),
+]
+
+
 class Objective(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="objectives")
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
@@ -132,13 +148,11 @@ class KeyResult(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_key_results",
     )
-    kind = models.CharField(
-        _("kind"), max_length=12, choices=[(k.value, k.value) for k in Kind], default=Kind.NUMBER
-    )
+    kind = models.CharField(_("kind"), max_length=12, choices=KIND_CHOICES, default=Kind.NUMBER)
     direction = models.CharField(
         _("direction"),
         max_length=20,
-        choices=[(d.value, d.value) for d in Direction],
+        choices=DIRECTION_CHOICES,
         default=Direction.INCREASE,
     )
     unit = models.CharField(_("unit"), max_length=30, blank=True)

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from sasaran.accounts.queries import Actor
 from sasaran.errors import NotFound
@@ -27,7 +28,7 @@ def cycles(actor: Actor) -> QuerySet[Cycle]:
 def get_cycle(actor: Actor, cycle_id: int) -> Cycle:
     cycle = cycles(actor).filter(pk=cycle_id).first()
     if cycle is None:
-        raise NotFound("No such cycle.")
+        raise NotFound(_("No such cycle."))
     return cycle
 
 
@@ -39,7 +40,7 @@ def get_objective(actor: Actor, objective_id: int) -> Objective:
         .first()
     )
     if obj is None:
-        raise NotFound("No such objective.")
+        raise NotFound(_("No such objective."))
     return obj
 
 
@@ -51,7 +52,7 @@ def get_key_result(actor: Actor, kr_id: int) -> KeyResult:
         .first()
     )
     if kr is None:
-        raise NotFound("No such key result.")
+        raise NotFound(_("No such key result."))
     return kr
 
 

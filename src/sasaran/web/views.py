@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sasaran.accounts.queries import actor_for
 from sasaran.api import too_many_failures
@@ -20,7 +21,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         if too_many_failures("login", request, count=False):
-            return HttpResponse("Too many failed sign-ins; wait a minute.", status=429)
+            return HttpResponse(_("Too many failed sign-ins; wait a minute."), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
