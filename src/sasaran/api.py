@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -31,7 +32,7 @@ def too_many_failures(kind: str, request: HttpRequest, *, count: bool) -> bool:
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
         if too_many_failures("token", request, count=False):
-            raise HttpError(429, "Too many failed attempts; wait a minute.")
+            raise HttpError(429, _("Too many failed attempts; wait a minute."))
         found = authenticate_token(token)
         if found is None:
             too_many_failures("token", request, count=True)
@@ -42,6 +43,13 @@ class TokenAuth(HttpBearer):
 
 class SessionActorAuth(SessionAuth):
     """The UI's session; CSRF is checked on unsafe methods by SessionAuth."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a signed-in session there is nothing for CSRF to protect: a request with a
+        # missing or bad token must get 401, not SessionAuth's "CSRF check Failed" 403.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         user = super().authenticate(request, key)
@@ -77,16 +85,21 @@ def on_action_error(request, exc: ActionError):
 def on_validation_error(request, exc: ValidationError):
     errors = []
     for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query", "path")]
-        errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "Invalid value.")})
-    first = errors[0] if errors else {"field": None, "message": "Invalid input."}
+        loc = [
+            str(part)
+            for part in err.get("loc", [])
+            if part not in ("body", "payload", "query", "path")
+        ]
+        message = str(err.get("msg") or "Invalid value.").removeprefix("Value error, ")
+        errors.append({"field": ".".join(loc) or None, "message": message})
+    first = errors[0] if errors else {"field": None, "message": _("Invalid input.")}
     detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
     return _error(request, detail, 422, errors)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return _error(request, "Authentication required: send a valid bearer token or sign in.", 401)
+    return _error(request, _("Authentication required: send a valid bearer token or sign in."), 401)
 
 
 @api.exception_handler(HttpError)

@@ -1,7 +1,12 @@
-"""Schemas shared by every router: the error body."""
+"""Schemas shared by every router: the error body, the declared error statuses, pagination."""
 
-from ninja import Schema
-from ninja.responses import codes_4xx
+from django.conf import settings
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+# The client errors the API answers with. ninja's own `codes_4xx` leaves out 422, the status of
+# every validation error, so the spec would not document the most common error response.
+ERROR_CODES = frozenset({400, 401, 403, 404, 405, 409, 413, 415, 422, 429})
 
 
 class FieldError(Schema):
@@ -15,7 +20,7 @@ class ErrorOut(Schema):
 
 
 def with_errors(ok_status: int, schema) -> dict:
-    return {ok_status: schema, codes_4xx: ErrorOut}
+    return {ok_status: schema, ERROR_CODES: ErrorOut}
 
 
 class Shaped:
@@ -29,3 +34,14 @@ class Shaped:
 
     def __getitem__(self, item):
         return [self.shape(row) for row in self.qs[item]]
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset on every list; the offset is bounded so a huge one is a 422 rather than an
+    integer overflow in the database."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=2**62)

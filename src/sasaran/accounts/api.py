@@ -3,16 +3,18 @@
 import datetime as dt
 from typing import Literal
 
+from django.db import transaction
 from django.db.models import Prefetch
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from sasaran.accounts import actions
 from sasaran.accounts.models import ApiToken, Membership, Team, TeamMember
-from sasaran.apitypes import Id, Text
+from sasaran.apitypes import Id, PathId, QueryId, Text
 from sasaran.errors import NotFound
-from sasaran.schemas import Shaped, with_errors
+from sasaran.schemas import Pagination, Shaped, with_errors
 
 router = Router(tags=["People"])
 RoleName = Literal["admin", "member", "viewer"]
@@ -47,20 +49,24 @@ def _teams(actor):
 
 
 def _team_out(t: Team) -> dict:
-    return {"id": t.pk, "name": t.name, "parent_id": t.parent_id,
-            "member_ids": sorted(m.user_id for m in t.team_members.all())}
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "parent_id": t.parent_id,
+        "member_ids": sorted(m.user_id for m in t.team_members.all()),
+    }
 
 
 def _get_team(actor, team_id: int) -> Team:
     team = _teams(actor).filter(pk=team_id).first()
     if team is None:
-        raise NotFound("No such team.")
+        raise NotFound(_("No such team."))
     return team
 
 
 @router.get("/teams", response=with_errors(200, list[TeamOut]), tags=["Teams"])
-@paginate(LimitOffsetPagination)
-def list_teams(request, parent: int | None = None):
+@paginate(Pagination)
+def list_teams(request, parent: QueryId | None = None):
     qs = _teams(request.auth).order_by("name", "id")
     if parent is not None:
         qs = qs.filter(parent_id=parent)
@@ -68,34 +74,36 @@ def list_teams(request, parent: int | None = None):
 
 
 @router.get("/teams/{team_id}", response=with_errors(200, TeamOut), tags=["Teams"])
-def get_team(request, team_id: int):
+def get_team(request, team_id: PathId):
     return _team_out(_get_team(request.auth, team_id))
 
 
 @router.post("/teams", response=with_errors(201, TeamOut), tags=["Teams"])
 def create_team(request, payload: TeamIn):
     team = actions.create_team(request.auth, **payload.model_dump())
-    return 201, _team_out(_get_team(request.auth, team.pk))
+    return Status(201, _team_out(_get_team(request.auth, team.pk)))
 
 
 @router.patch("/teams/{team_id}", response=with_errors(200, TeamOut), tags=["Teams"])
-def update_team(request, team_id: int, payload: TeamPatch):
+def update_team(request, team_id: PathId, payload: TeamPatch):
     team = _get_team(request.auth, team_id)
     fields = payload.model_dump(exclude_unset=True)
     member_ids = fields.pop("member_ids", None)
     if "name" in fields and fields["name"] is None:
         fields.pop("name")
-    if fields:
-        actions.update_team(request.auth, team, **fields)
-    if member_ids is not None:
-        actions.set_team_members(request.auth, team, member_ids)
+    # One request, one outcome: a rename must not stick when the member list is refused.
+    with transaction.atomic():
+        if fields:
+            actions.update_team(request.auth, team, **fields)
+        if member_ids is not None:
+            actions.set_team_members(request.auth, team, member_ids)
     return _team_out(_get_team(request.auth, team_id))
 
 
 @router.delete("/teams/{team_id}", response=with_errors(204, None), tags=["Teams"])
-def delete_team(request, team_id: int):
+def delete_team(request, team_id: PathId):
     actions.delete_team(request.auth, _get_team(request.auth, team_id))
-    return 204, None
+    return Status(204, None)
 
 
 class MemberOut(Schema):
@@ -134,20 +142,25 @@ def _members(actor):
 
 
 def _member_out(m: Membership) -> dict:
-    return {"id": m.user_id, "email": m.user.email, "name": m.user.name, "role": m.role,
-            "team_ids": sorted(t.team_id for t in m.user.team_members.all())}
+    return {
+        "id": m.user_id,
+        "email": m.user.email,
+        "name": m.user.name,
+        "role": m.role,
+        "team_ids": sorted(t.team_id for t in m.user.team_members.all()),
+    }
 
 
 def _get_member(actor, user_id: int) -> Membership:
     m = _members(actor).filter(user_id=user_id).first()
     if m is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return m
 
 
 @router.get("/members", response=with_errors(200, list[MemberOut]), tags=["Members"])
-@paginate(LimitOffsetPagination)
-def list_members(request, role: RoleName | None = None, team: int | None = None):
+@paginate(Pagination)
+def list_members(request, role: RoleName | None = None, team: QueryId | None = None):
     qs = _members(request.auth)
     if role:
         qs = qs.filter(role=role)
@@ -157,18 +170,18 @@ def list_members(request, role: RoleName | None = None, team: int | None = None)
 
 
 @router.get("/members/{user_id}", response=with_errors(200, MemberOut), tags=["Members"])
-def get_member(request, user_id: int):
+def get_member(request, user_id: PathId):
     return _member_out(_get_member(request.auth, user_id))
 
 
 @router.post("/members", response=with_errors(201, MemberOut), tags=["Members"])
 def add_member(request, payload: MemberIn):
     m = actions.add_member(request.auth, **payload.model_dump())
-    return 201, _member_out(_get_member(request.auth, m.user_id))
+    return Status(201, _member_out(_get_member(request.auth, m.user_id)))
 
 
 @router.patch("/members/{user_id}", response=with_errors(200, MemberOut), tags=["Members"])
-def update_member(request, user_id: int, payload: MemberPatch):
+def update_member(request, user_id: PathId, payload: MemberPatch):
     m = _get_member(request.auth, user_id)
     fields = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     actions.update_member(request.auth, m, **fields)
@@ -176,9 +189,9 @@ def update_member(request, user_id: int, payload: MemberPatch):
 
 
 @router.delete("/members/{user_id}", response=with_errors(204, None), tags=["Members"])
-def remove_member(request, user_id: int):
+def remove_member(request, user_id: PathId):
     actions.remove_member(request.auth, _get_member(request.auth, user_id))
-    return 204, None
+    return Status(204, None)
 
 
 class MeOut(Schema):
@@ -194,9 +207,15 @@ class MeOut(Schema):
 @router.get("/me", response=with_errors(200, MeOut), tags=["Members"])
 def me(request):
     a = request.auth
-    return {"id": a.user_id, "email": a.user.email, "name": a.user.name, "role": a.role,
-            "workspace_id": a.workspace_id, "workspace_name": a.workspace.name,
-            "team_ids": sorted(a.team_ids)}
+    return {
+        "id": a.user_id,
+        "email": a.user.email,
+        "name": a.user.name,
+        "role": a.role,
+        "workspace_id": a.workspace_id,
+        "workspace_name": a.workspace.name,
+        "team_ids": sorted(a.team_ids),
+    }
 
 
 class TokenOut(Schema):
@@ -217,7 +236,7 @@ class TokenIn(In):
 
 
 @router.get("/tokens", response=with_errors(200, list[TokenOut]), tags=["Tokens"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tokens(request):
     return ApiToken.objects.filter(
         workspace_id=request.auth.workspace_id, user_id=request.auth.user_id
@@ -227,15 +246,15 @@ def list_tokens(request):
 @router.post("/tokens", response=with_errors(201, NewTokenOut), tags=["Tokens"])
 def create_token(request, payload: TokenIn):
     token, raw = actions.create_token(request.auth, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=with_errors(204, None), tags=["Tokens"])
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: PathId):
     token = ApiToken.objects.filter(
         workspace_id=request.auth.workspace_id, pk=token_id, revoked_at__isnull=True
     ).first()
     if token is None or (token.user_id != request.auth.user_id and not request.auth.is_admin):
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     actions.revoke_token(request.auth, token)
-    return 204, None
+    return Status(204, None)

@@ -7,9 +7,11 @@ from django.db.models import Q
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from sasaran.apitypes import QueryId
+from sasaran.apitypes import QueryId, QueryText
+from sasaran.audit.models import AuditEntry
 from sasaran.audit.queries import visible_entries
-from sasaran.schemas import Pagination, with_errors
+from sasaran.okrs.queries import visible_key_results
+from sasaran.schemas import Pagination, Shaped, with_errors
 
 router = Router(tags=["Audit"])
 
@@ -29,10 +31,36 @@ class AuditOut(Schema):
 
 
 class AuditFilters(Schema):
-    object_type: str | None = None
+    object_type: QueryText | None = None
     object_id: QueryId | None = None
     objective: QueryId | None = None
     actor: QueryId | None = None
+
+
+def _shape(actor):
+    def shape(entry: AuditEntry) -> AuditEntry:
+        # A cycle's close entry lists the score of every KR in the cycle, private ones too:
+        # keep only the key results this reader may see.
+        after = entry.after
+        if (
+            not actor.is_admin
+            and entry.object_type == "cycle"
+            and isinstance(after, dict)
+            and isinstance(after.get("scores"), dict)
+        ):
+            keys = {str(k) for k in after["scores"]}
+            ids = [int(k) for k in keys if k.isdigit()]
+            visible = {
+                str(pk)
+                for pk in visible_key_results(actor).filter(pk__in=ids).values_list("pk", flat=True)
+            }
+            entry.after = {
+                **after,
+                "scores": {k: v for k, v in after["scores"].items() if str(k) in visible},
+            }
+        return entry
+
+    return shape
 
 
 @router.get("/audit", response=with_errors(200, list[AuditOut]))
@@ -47,4 +75,4 @@ def list_audit(request, filters: Query[AuditFilters]):
         qs = qs.filter(Q(objective_id=filters.objective))
     if filters.actor is not None:
         qs = qs.filter(actor_id=filters.actor)
-    return qs
+    return Shaped(qs, _shape(request.auth))

@@ -634,6 +634,7 @@ def update_key_result(actor: Actor, kr: KeyResult, **fields) -> KeyResult:
         _override(fields, kr)
     milestones = fields.pop("milestones", None)
     _check_kr_fields(fields, kr, objective.cycle)
+    _member_id(actor, fields, "owner_id")
     _apply(kr, fields)
     kr.save()
     if milestones is not None:

@@ -3,17 +3,19 @@
 import datetime as dt
 from typing import Literal
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from sasaran.apitypes import Confidence, Id, Number, Text
+from sasaran.apitypes import Confidence, Id, Number, NumberOrBool, PathId, QueryId, Text
+from sasaran.errors import Invalid
 from sasaran.okrs import actions, queries
 from sasaran.okrs.models import CheckIn, Milestone, Objective, Retrospective
-from sasaran.errors import Invalid
-from sasaran.schemas import Shaped, with_errors
+from sasaran.schemas import Pagination, Shaped, with_errors
 
 router = Router(tags=["OKRs"])
 
@@ -79,8 +81,13 @@ class CloseIn(In):
 
 def _cycle_out(c) -> dict:
     return {
-        "id": c.pk, "name": c.name, "start_date": c.start_date, "end_date": c.end_date,
-        "state": c.state, "parent_id": c.parent_id, "closed_at": c.closed_at,
+        "id": c.pk,
+        "name": c.name,
+        "start_date": c.start_date,
+        "end_date": c.end_date,
+        "state": c.state,
+        "parent_id": c.parent_id,
+        "closed_at": c.closed_at,
     }
 
 
@@ -89,7 +96,7 @@ def _set_fields(payload: Schema) -> dict:
 
 
 @router.get("/cycles", response=with_errors(200, list[CycleOut]), tags=["Cycles"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_cycles(request, state: CycleStateName | None = None):
     qs = queries.cycles(request.auth)
     if state:
@@ -98,29 +105,31 @@ def list_cycles(request, state: CycleStateName | None = None):
 
 
 @router.get("/cycles/{cycle_id}", response=with_errors(200, CycleOut), tags=["Cycles"])
-def get_cycle(request, cycle_id: int):
+def get_cycle(request, cycle_id: PathId):
     return _cycle_out(queries.get_cycle(request.auth, cycle_id))
 
 
 @router.post("/cycles", response=with_errors(201, CycleOut), tags=["Cycles"])
 def create_cycle(request, payload: CycleIn):
-    return 201, _cycle_out(actions.create_cycle(request.auth, **payload.model_dump()))
+    return Status(201, _cycle_out(actions.create_cycle(request.auth, **payload.model_dump())))
 
 
 @router.patch("/cycles/{cycle_id}", response=with_errors(200, CycleOut), tags=["Cycles"])
-def update_cycle(request, cycle_id: int, payload: CyclePatch):
+def update_cycle(request, cycle_id: PathId, payload: CyclePatch):
     cycle = queries.get_cycle(request.auth, cycle_id)
-    return _cycle_out(actions.update_cycle(request.auth, cycle, **_set_fields(payload)))
+    # null clears only the parent; a null date, name or state means "leave as is".
+    fields = _non_null(payload, {"parent_id"})
+    return _cycle_out(actions.update_cycle(request.auth, cycle, **fields))
 
 
 @router.delete("/cycles/{cycle_id}", response=with_errors(204, None), tags=["Cycles"])
-def delete_cycle(request, cycle_id: int):
+def delete_cycle(request, cycle_id: PathId):
     actions.delete_cycle(request.auth, queries.get_cycle(request.auth, cycle_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/cycles/{cycle_id}/close", response=with_errors(200, CycleOut), tags=["Cycles"])
-def close_cycle(request, cycle_id: int, payload: CloseIn):
+def close_cycle(request, cycle_id: PathId, payload: CloseIn):
     cycle = queries.get_cycle(request.auth, cycle_id)
     closed = actions.close_cycle(
         request.auth,
@@ -182,11 +191,11 @@ class ObjectivePatch(In):
 
 
 class ObjectiveFilters(Schema):
-    cycle: int | None = None
-    team: int | None = None
-    owner: int | None = None
+    cycle: QueryId | None = None
+    team: QueryId | None = None
+    owner: QueryId | None = None
     status: StatusName | None = None
-    parent: int | None = None
+    parent: QueryId | None = None
 
 
 class RetrospectiveOut(Schema):
@@ -199,15 +208,16 @@ class RetrospectiveOut(Schema):
 
 
 @router.get("/objectives", response=with_errors(200, list[ObjectiveOut]), tags=["Objectives"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_objectives(request, filters: Query[ObjectiveFilters]):
     qs = queries.filter_objectives(queries.visible_objectives(request.auth), **filters.dict())
     return qs.order_by("cycle_id", "position", "id")
 
 
-@router.get("/objectives/{objective_id}", response=with_errors(200, ObjectiveOut),
-            tags=["Objectives"])
-def get_objective(request, objective_id: int):
+@router.get(
+    "/objectives/{objective_id}", response=with_errors(200, ObjectiveOut), tags=["Objectives"]
+)
+def get_objective(request, objective_id: PathId):
     return queries.objective_row(queries.get_objective(request.auth, objective_id))
 
 
@@ -219,22 +229,27 @@ def _non_null(payload: Schema, nullable: set[str]) -> dict:
 
 @router.post("/objectives", response=with_errors(201, ObjectiveOut), tags=["Objectives"])
 def create_objective(request, payload: ObjectiveIn):
-    obj = actions.create_objective(request.auth, **payload.model_dump())
-    return 201, queries.objective_row(obj)
+    fields = payload.model_dump()
+    if fields["owner_id"] is None:
+        # Omitted or null: the creator owns it (the action defaults only a missing key).
+        del fields["owner_id"]
+    obj = actions.create_objective(request.auth, **fields)
+    return Status(201, queries.objective_row(obj))
 
 
-@router.patch("/objectives/{objective_id}", response=with_errors(200, ObjectiveOut),
-              tags=["Objectives"])
-def update_objective(request, objective_id: int, payload: ObjectivePatch):
+@router.patch(
+    "/objectives/{objective_id}", response=with_errors(200, ObjectiveOut), tags=["Objectives"]
+)
+def update_objective(request, objective_id: PathId, payload: ObjectivePatch):
     obj = queries.get_objective(request.auth, objective_id)
     fields = _non_null(payload, {"owner_id", "team_id", "parent_id"})
     return queries.objective_row(actions.update_objective(request.auth, obj, **fields))
 
 
 @router.delete("/objectives/{objective_id}", response=with_errors(204, None), tags=["Objectives"])
-def delete_objective(request, objective_id: int):
+def delete_objective(request, objective_id: PathId):
     actions.delete_objective(request.auth, queries.get_objective(request.auth, objective_id))
-    return 204, None
+    return Status(204, None)
 
 
 class KeyResultTreeOut(Schema):
@@ -251,14 +266,19 @@ class ObjectiveTreeOut(ObjectiveOut):
     children: list["ObjectiveTreeOut"]
 
 
-@router.get("/objectives/{objective_id}/tree", response=with_errors(200, ObjectiveTreeOut),
-            tags=["Objectives"])
-def objective_tree(request, objective_id: int):
+@router.get(
+    "/objectives/{objective_id}/tree",
+    response=with_errors(200, ObjectiveTreeOut),
+    tags=["Objectives"],
+)
+def objective_tree(request, objective_id: PathId):
     root = queries.get_objective(request.auth, objective_id)
     # One query for every visible objective that may sit beneath, one for their KRs.
-    candidates = list(queries.visible_objectives(request.auth).filter(
-        cycle__in=[root.cycle_id, *root.cycle.children.values_list("id", flat=True)]
-    ))
+    candidates = list(
+        queries.visible_objectives(request.auth).filter(
+            cycle__in=[root.cycle_id, *root.cycle.children.values_list("id", flat=True)]
+        )
+    )
     by_parent: dict[int | None, list[Objective]] = {}
     for o in candidates:
         by_parent.setdefault(o.parent_id, []).append(o)
@@ -273,10 +293,16 @@ def objective_tree(request, objective_id: int):
 
     tree = build(root, set())
     for kr in queries.visible_key_results(request.auth).filter(objective_id__in=list(nodes)):
-        nodes[kr.objective_id]["key_results"].append({
-            "id": kr.pk, "title": kr.title, "owner_id": kr.owner_id, "progress": kr.progress,
-            "status": kr.status, "confidence": kr.confidence,
-        })
+        nodes[kr.objective_id]["key_results"].append(
+            {
+                "id": kr.pk,
+                "title": kr.title,
+                "owner_id": kr.owner_id,
+                "progress": kr.progress,
+                "status": kr.status,
+                "confidence": kr.confidence,
+            }
+        )
     return tree
 
 
@@ -291,16 +317,22 @@ def _retro_out(objective_id: int, r: Retrospective | None) -> dict:
     }
 
 
-@router.get("/objectives/{objective_id}/retrospective",
-            response=with_errors(200, RetrospectiveOut), tags=["Objectives"])
-def get_retrospective(request, objective_id: int):
+@router.get(
+    "/objectives/{objective_id}/retrospective",
+    response=with_errors(200, RetrospectiveOut),
+    tags=["Objectives"],
+)
+def get_retrospective(request, objective_id: PathId):
     obj = queries.get_objective(request.auth, objective_id)
     return _retro_out(obj.pk, Retrospective.objects.filter(objective=obj).first())
 
 
-@router.put("/objectives/{objective_id}/retrospective",
-            response=with_errors(200, RetrospectiveOut), tags=["Objectives"])
-def put_retrospective(request, objective_id: int, payload: RetrospectiveIn):
+@router.put(
+    "/objectives/{objective_id}/retrospective",
+    response=with_errors(200, RetrospectiveOut),
+    tags=["Objectives"],
+)
+def put_retrospective(request, objective_id: PathId, payload: RetrospectiveIn):
     obj = queries.get_objective(request.auth, objective_id)
     retro = actions.save_retrospective(request.auth, obj, **payload.model_dump())
     return _retro_out(obj.pk, retro)
@@ -394,17 +426,21 @@ class KeyResultPatch(In):
 
 
 class KeyResultFilters(Schema):
-    cycle: int | None = None
-    team: int | None = None
-    owner: int | None = None
+    cycle: QueryId | None = None
+    team: QueryId | None = None
+    owner: QueryId | None = None
     status: StatusName | None = None
-    objective: int | None = None
+    objective: QueryId | None = None
 
 
 def _kr_qs(actor):
-    return queries.visible_key_results(actor).select_related(
-        "objective__cycle", "objective__workspace"
-    ).prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id")))
+    return (
+        queries.visible_key_results(actor)
+        .select_related("objective__cycle", "objective__workspace")
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id"))
+        )
+    )
 
 
 def _kr_out(kr, now=None) -> dict:
@@ -417,7 +453,7 @@ def _kr_out(kr, now=None) -> dict:
 
 
 @router.get("/key-results", response=with_errors(200, list[KeyResultOut]), tags=["Key results"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_key_results(request, filters: Query[KeyResultFilters]):
     qs = queries.filter_key_results(_kr_qs(request.auth), **filters.dict())
     now = timezone.now()
@@ -430,37 +466,42 @@ def _get_kr(actor, kr_id):
 
 
 @router.get("/key-results/{kr_id}", response=with_errors(200, KeyResultOut), tags=["Key results"])
-def get_key_result(request, kr_id: int):
+def get_key_result(request, kr_id: PathId):
     return _kr_out(_get_kr(request.auth, kr_id))
 
 
 @router.post("/key-results", response=with_errors(201, KeyResultOut), tags=["Key results"])
 def create_key_result(request, payload: KeyResultIn):
     fields = payload.model_dump()
+    if fields["owner_id"] is None:
+        # Omitted or null: the objective's owner (or the creator) owns it.
+        del fields["owner_id"]
     objective = queries.get_objective(request.auth, fields.pop("objective_id"))
     kr = actions.create_key_result(request.auth, objective, **fields)
-    return 201, _kr_out(_get_kr(request.auth, kr.pk))
+    return Status(201, _kr_out(_get_kr(request.auth, kr.pk)))
 
 
-@router.patch("/key-results/{kr_id}", response=with_errors(200, KeyResultOut),
-              tags=["Key results"])
-def update_key_result(request, kr_id: int, payload: KeyResultPatch):
+@router.patch("/key-results/{kr_id}", response=with_errors(200, KeyResultOut), tags=["Key results"])
+def update_key_result(request, kr_id: PathId, payload: KeyResultPatch):
     kr = _get_kr(request.auth, kr_id)
     fields = _non_null(payload, {"owner_id", "due_date", "status_override"})
-    if "score" in fields or "score_reason" in fields:
-        if "score" not in fields:
-            raise Invalid("Send the score together with its reason.", field="score")
-        actions.grade_key_result(request.auth, kr, fields.pop("score"),
-                                 fields.pop("score_reason", ""))
-    if fields:
-        actions.update_key_result(request.auth, kr, **fields)
+    # One request, one outcome: a score must not stick when the rest of the edit is refused.
+    with transaction.atomic():
+        if "score" in fields or "score_reason" in fields:
+            if "score" not in fields:
+                raise Invalid(_("Send the score together with its reason."), field="score")
+            actions.grade_key_result(
+                request.auth, kr, fields.pop("score"), fields.pop("score_reason", "")
+            )
+        if fields:
+            actions.update_key_result(request.auth, kr, **fields)
     return _kr_out(_get_kr(request.auth, kr_id))
 
 
 @router.delete("/key-results/{kr_id}", response=with_errors(204, None), tags=["Key results"])
-def delete_key_result(request, kr_id: int):
+def delete_key_result(request, kr_id: PathId):
     actions.delete_key_result(request.auth, queries.get_key_result(request.auth, kr_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ---- check-ins ------------------------------------------------------------------------------
@@ -480,7 +521,7 @@ class CheckInOut(Schema):
 
 
 class CheckInIn(In):
-    value: Number | bool | None = None
+    value: NumberOrBool = None
     confidence: Confidence
     progress_note: Text = Field("", max_length=10000)
     wins: Text = Field("", max_length=10000)
@@ -491,23 +532,33 @@ class CheckInIn(In):
 
 def _checkin_out(c: CheckIn) -> dict:
     return {
-        "id": c.pk, "key_result_id": c.key_result_id, "value": c.value,
-        "confidence": c.confidence, "progress_note": c.progress_note, "wins": c.wins,
-        "blockers": c.blockers, "checked_in_at": c.checked_in_at, "author_id": c.author_id,
+        "id": c.pk,
+        "key_result_id": c.key_result_id,
+        "value": c.value,
+        "confidence": c.confidence,
+        "progress_note": c.progress_note,
+        "wins": c.wins,
+        "blockers": c.blockers,
+        "checked_in_at": c.checked_in_at,
+        "author_id": c.author_id,
         "milestones_done": c.milestones_done or [],
     }
 
 
-@router.get("/key-results/{kr_id}/check-ins", response=with_errors(200, list[CheckInOut]),
-            tags=["Check-ins"])
-@paginate(LimitOffsetPagination)
-def list_checkins(request, kr_id: int):
+@router.get(
+    "/key-results/{kr_id}/check-ins",
+    response=with_errors(200, list[CheckInOut]),
+    tags=["Check-ins"],
+)
+@paginate(Pagination)
+def list_checkins(request, kr_id: PathId):
     kr = queries.get_key_result(request.auth, kr_id)
     return CheckIn.objects.filter(key_result=kr).order_by("-checked_in_at", "-id")
 
 
-@router.post("/key-results/{kr_id}/check-ins", response=with_errors(201, CheckInOut),
-             tags=["Check-ins"])
-def create_checkin(request, kr_id: int, payload: CheckInIn):
+@router.post(
+    "/key-results/{kr_id}/check-ins", response=with_errors(201, CheckInOut), tags=["Check-ins"]
+)
+def create_checkin(request, kr_id: PathId, payload: CheckInIn):
     checkin = actions.create_checkin(request.auth, kr_id, **payload.model_dump())
-    return 201, _checkin_out(checkin)
+    return Status(201, _checkin_out(checkin))
