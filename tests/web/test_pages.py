@@ -110,3 +110,33 @@ def test_own_static_files_are_found(client, db):
 
     assert finders.find("sasaran/app.css")
     assert finders.find("ninja/swagger-ui-bundle.js")
+
+
+def test_home_orders_company_first_and_personal_last(
+    client, actor_of, admin, owner, cycle, company, product
+):
+    objective(actor_of(owner), cycle, None, title="My own growth")
+    objective(actor_of(owner), cycle, product, title="Product thing")
+    objective(actor_of(admin), cycle, company, title="Company thing")
+    client.force_login(owner)
+    html = client.get("/").content.decode()
+    assert html.index("Company thing") < html.index("Product thing") < html.index("My own growth")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "shown"),
+    [
+        ("number", 107.6, "107.6"),
+        ("number", 112.0, "112"),
+        ("number", 2.756, "2.76"),
+        ("currency", 1200000.0, "IDR 1,200,000"),
+        ("boolean", 1.0, "done"),
+    ],
+)
+def test_values_are_shown_in_their_unit(kind, value, shown):
+    from types import SimpleNamespace
+
+    from sasaran.web.templatetags.sasaran import value as fmt
+
+    kr = SimpleNamespace(kind=kind, currency="IDR", unit="")
+    assert fmt(value, kr) == shown

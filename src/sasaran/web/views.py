@@ -64,6 +64,18 @@ def home(request: HttpRequest) -> HttpResponse:
         by_obj: dict[int, list] = {o.pk: [] for o in objs}
         for kr in krs:
             by_obj[kr.objective_id].append({"kr": kr, **queries.kr_row(kr, cycle, now)})
+        # Company first, then departments, then their teams; personal objectives last.
+        parents = actor.team_parents
+
+        def depth(team_id: int | None) -> int:
+            steps = 0
+            while team_id is not None and steps < 50:
+                team_id, steps = parents.get(team_id), steps + 1
+            return steps
+
+        objs.sort(
+            key=lambda o: (o.team_id is None, depth(o.team_id), o.team.name if o.team else "")
+        )
         objectives = [{"obj": o, "krs": by_obj[o.pk]} for o in objs]
     return render(
         request,

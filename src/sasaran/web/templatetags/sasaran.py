@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -20,14 +21,14 @@ def value(number, kr) -> str:
     if number is None:
         return "—"
     if kr.kind == "boolean":
-        return "✓" if number else "✗"
+        return gettext("done") if number else gettext("not yet")
     if kr.kind in ("milestones", "tasks"):
         return f"{round(number * 100)}%"
+    # As few decimals as say the value exactly (up to two): 112, 107.6, 2.75.
+    places = next(p for p in (0, 1, 2) if p == 2 or round(number, p) == round(number, 2))
+    # number_format cuts extra decimals off rather than rounding them.
     text = number_format(
-        number,
-        decimal_pos=0 if float(number).is_integer() else 2,
-        use_l10n=True,
-        force_grouping=True,
+        round(number, places), decimal_pos=places, use_l10n=True, force_grouping=True
     )
     if kr.kind == "currency":
         return f"{kr.currency} {text}"
