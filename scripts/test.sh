@@ -10,6 +10,21 @@ PG_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 CI_MODE=false
 case "${CI:-}" in 1|true|TRUE|yes) CI_MODE=true ;; esac
 
+# Find out first whether PostgreSQL is there, so CI fails in seconds rather than after SQLite.
+PG_OK=true
+$BIN/python - "$PG_URL" <<'PY' || PG_OK=false
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except Exception as exc:
+    print(f"PostgreSQL unreachable at {sys.argv[1]}: {exc}", file=sys.stderr)
+    sys.exit(1)
+PY
+if ! $PG_OK && $CI_MODE; then
+  echo "FAIL: CI=true and PostgreSQL is unreachable; the PostgreSQL run is mandatory in CI." >&2
+  exit 1
+fi
+
 echo "== lint (ruff)"
 $BIN/ruff check src tests bench
 $BIN/ruff format --check src tests bench
@@ -17,20 +32,9 @@ $BIN/ruff format --check src tests bench
 echo "== tests on SQLite"
 $BIN/pytest -n 2 -m "not postgres" "$@"
 
-if $BIN/python - "$PG_URL" <<'PY'
-import sys, psycopg
-try:
-    psycopg.connect(sys.argv[1].replace("postgresql://", "postgresql://", 1), connect_timeout=3).close()
-except Exception as exc:
-    print(f"PostgreSQL unreachable at {sys.argv[1]}: {exc}", file=sys.stderr)
-    sys.exit(1)
-PY
-then
+if $PG_OK; then
   echo "== tests on PostgreSQL ($PG_URL)"
   DATABASE_URL="$PG_URL" $BIN/pytest -n 2 "$@"
-elif $CI_MODE; then
-  echo "FAIL: CI=true and PostgreSQL is unreachable; the PostgreSQL run is mandatory in CI." >&2
-  exit 1
 else
   echo "SKIPPED: the PostgreSQL run (no server at $PG_URL). Set TEST_DATABASE_URL to point at one."
 fi

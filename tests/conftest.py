@@ -1,6 +1,6 @@
 """One base fixture set for every test: a workspace with an admin, a team owner, a teammate,
-a viewer and an outsider (a member of the workspace who is in no team), a team tree and an
-active cycle. The clock is whatever the test sets (time-machine) or now."""
+a viewer, a member of another team (seller) and an outsider (a user of another workspace), a
+team tree and an active cycle. The clock is whatever the test sets (time-machine) or now."""
 
 import datetime as dt
 import os

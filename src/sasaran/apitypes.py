@@ -5,10 +5,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictStr, WithJsonSchema
 
-# Measured values are bounded well inside float range (and inside the 2**53 where floats stop
-# holding whole numbers exactly): start -1e308 and target 1e308 made the progress arithmetic
-# overflow to inf/NaN, which the database then refused with a 500.
-MAX_MAGNITUDE = 1e15
+from sasaran.okrs.progress import MAX_MAGNITUDE
+
 _NUMBER_SCHEMA = {"type": "number", "minimum": -MAX_MAGNITUDE, "maximum": MAX_MAGNITUDE}
 
 

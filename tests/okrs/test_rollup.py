@@ -189,3 +189,14 @@ def test_checkin_query_count_is_bounded_and_stops_when_nothing_changes(
         q["sql"] for q in ctx.captured_queries if f'"okrs_objective"."id" = {top.pk}' in q["sql"]
     ]
     assert read_top == []
+
+
+@pytest.mark.parametrize("field", ["start_value", "target_value", "weight"])
+def test_actions_refuse_values_beyond_1e15(chain, actor_of, admin, field):
+    """Not only the API: the CLI and pages call the actions directly."""
+    _, _, low = chain
+    values = {"start_value": 0.0, "target_value": 10.0, field: 1e300}
+    with pytest.raises(Invalid) as err:
+        key_result(actor_of(admin), low, **values)
+    assert err.value.errors[0]["field"] == field
+    assert not KeyResult.objects.exists()

@@ -35,7 +35,14 @@ from sasaran.okrs.permissions import (
     require_checkin,
     require_edit,
 )
-from sasaran.okrs.progress import NUMERIC_KINDS, Direction, InvalidKeyResult, Kind, validate_numeric
+from sasaran.okrs.progress import (
+    MAX_MAGNITUDE,
+    NUMERIC_KINDS,
+    Direction,
+    InvalidKeyResult,
+    Kind,
+    validate_numeric,
+)
 from sasaran.okrs.status import Status
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -66,12 +73,19 @@ def _choice(fields: dict, name: str, allowed) -> None:
         raise Invalid(_("Choose one of: %(options)s.") % {"options": options}, field=name)
 
 
+def _is_number(value: Any) -> bool:
+    # bool is an int subclass: True is not 1 here.
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
 def _finite(fields: dict, name: str, *, minimum: float | None = None) -> None:
     if name not in fields:
         return
     value = fields[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not _is_number(value):
         raise Invalid(_("Enter a finite number."), field=name)
+    if abs(value) > MAX_MAGNITUDE:
+        raise Invalid(_("Enter a number between -10^15 and 10^15."), field=name)
     if minimum is not None and value < minimum:
         raise Invalid(
             _("Enter a number of at least %(min)s.") % {"min": f"{minimum:g}"}, field=name
@@ -764,12 +778,7 @@ def create_checkin(
             raise Invalid(_("A yes/no key result takes true or false."), field="value")
         value = 1.0 if value else 0.0
     else:
-        if (
-            value is None
-            or isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if value is None or not _is_number(value) or abs(value) > MAX_MAGNITUDE:
             raise Invalid(_("The value must be a finite number."), field="value")
     for name, text in (("progress_note", progress_note), ("wins", wins), ("blockers", blockers)):
         if len(text or "") > 10000:

@@ -6,6 +6,10 @@ import math
 from collections.abc import Iterable
 from enum import StrEnum
 
+# Values are bounded well inside float range and inside 2**53, where floats stop holding whole
+# numbers exactly: a start of -1e308 and a target of 1e308 overflow the ratios to inf/NaN.
+MAX_MAGNITUDE = 1e15
+
 
 class Kind(StrEnum):
     NUMBER = "number"
