@@ -1,0 +1,3 @@
+"""Pages: accountflows (issue 3)."""
+
+urlpatterns: list = []

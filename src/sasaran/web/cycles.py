@@ -1,0 +1,3 @@
+"""Pages: cycles (issue 3)."""
+
+urlpatterns: list = []

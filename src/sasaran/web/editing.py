@@ -1,0 +1,3 @@
+"""Pages: editing (issue 3)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: explorer (issue 3)."""
+
+urlpatterns: list = []

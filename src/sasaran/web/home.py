@@ -1,0 +1,3 @@
+"""Pages: home (issue 3)."""
+
+urlpatterns: list = []

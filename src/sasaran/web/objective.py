@@ -1,0 +1,3 @@
+"""Pages: objective (issue 3)."""
+
+urlpatterns: list = []

@@ -1,0 +1,42 @@
+"""What every page view shares: the signed-in actor, and action errors turned into pages.
+
+Usage:
+
+    @actor_page
+    def objective(request, objective_id):
+        obj = queries.get_objective(request.actor, objective_id)
+        ...
+
+An ActionError raised inside (NotFound, Forbidden, Conflict, Invalid) becomes a page with the
+matching status (404, 403, 409, 422) and the error's message, so views stay thin and the
+permission checks stay in the actions and queries.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from sasaran.accounts.queries import actor_for
+from sasaran.errors import ActionError, NotFound
+
+
+def actor_page(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            request.actor = actor_for(request.user)
+        except NotFound:
+            return render(request, "web/no_workspace.html", status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except ActionError as exc:
+            return render(
+                request,
+                "web/error.html",
+                {"message": exc.message, "status": exc.status},
+                status=exc.status,
+            )
+
+    return wrapper

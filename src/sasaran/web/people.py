@@ -1,0 +1,3 @@
+"""Pages: people (issue 3)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: profile (issue 3)."""
+
+urlpatterns: list = []
