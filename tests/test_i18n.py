@@ -324,9 +324,9 @@ def test_signed_in_page_follows_the_language_cookie(client, actor_of, owner, cyc
     objective(actor_of(owner), cycle, product, title="Delight our customers")
     client.force_login(owner)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
-    html = client.get("/").content.decode()
+    html = client.get("/okrs/").content.decode()
     assert '<html lang="id">' in html
-    for text in ("Sign out", "Last check-in", "No key results yet."):
+    for text in ("Sign out", "Alignment", "No key results yet."):
         assert indonesian(text) in html, text
         assert text not in html, text
 

@@ -191,3 +191,79 @@ def test_every_checkin_is_audited_with_before_and_after(setup, actor_of, owner):
     assert entry.before["current_value"] == 20.0
     assert entry.after["current_value"] == 35.0
     assert entry.objective_id == kr.objective_id
+
+
+def test_backdated_milestone_checkin_fills_history_without_moving_the_present(
+    actor_of, owner, cycle, product
+):
+    actor = actor_of(owner)
+    obj = objective(actor, cycle, product)
+    kr = actions.create_key_result(
+        actor,
+        obj,
+        title="Launch",
+        kind="milestones",
+        milestones=[{"title": t} for t in ("Design", "Build", "Test", "Launch")],
+    )
+    a, b, c, _d = kr.milestones.all()
+    actions.create_checkin(actor, kr.pk, milestones_done=[a.pk, b.pk, c.pk], confidence=4)
+    old = actions.create_checkin(
+        actor,
+        kr.pk,
+        milestones_done=[a.pk],
+        confidence=3,
+        checked_in_at=timezone.now() - dt.timedelta(days=14),
+    )
+    kr.refresh_from_db()
+    assert kr.progress == pytest.approx(0.75)
+    assert kr.current_value == pytest.approx(0.75)
+    assert old.value == pytest.approx(0.25)
+    assert sorted(kr.milestones.filter(done=True).values_list("pk", flat=True)) == [
+        a.pk,
+        b.pk,
+        c.pk,
+    ]
+
+
+def test_milestone_forecast_follows_the_recorded_progress(actor_of, owner, cycle, product):
+    actor = actor_of(owner)
+    kr = actions.create_key_result(
+        actor,
+        objective(actor, cycle, product),
+        title="Launch",
+        kind="milestones",
+        milestones=[{"title": t} for t in ("Design", "Build", "Test", "Launch")],
+    )
+    ms = list(kr.milestones.values_list("pk", flat=True))
+    now = timezone.now()
+    for days_ago, done in ((20, ms[:1]), (10, ms[:2]), (0, ms[:3])):
+        actions.create_checkin(
+            actor,
+            kr.pk,
+            milestones_done=done,
+            confidence=4,
+            checked_in_at=now - dt.timedelta(days=days_ago),
+            now=now,
+        )
+    kr.refresh_from_db()
+    # 0.25 -> 0.75 in 20 days, 60 days to go: the line passes 1.0 well before the due date.
+    assert kr.forecast_progress == 1.0
+
+
+def test_boolean_forecast_is_not_done_by_a_falling_line(actor_of, owner, cycle, product):
+    actor = actor_of(owner)
+    kr = actions.create_key_result(
+        actor, objective(actor, cycle, product), title="SOC 2 signed", kind="boolean"
+    )
+    now = timezone.now()
+    for days_ago, value in ((20, True), (10, False), (0, False)):
+        actions.create_checkin(
+            actor,
+            kr.pk,
+            value=value,
+            confidence=2,
+            checked_in_at=now - dt.timedelta(days=days_ago),
+            now=now,
+        )
+    kr.refresh_from_db()
+    assert kr.forecast_progress == 0.0

@@ -95,3 +95,52 @@ def test_retrospective_can_be_written_after_close(graded, actor_of, admin, owner
     obj = Objective.objects.select_related("cycle").get(pk=obj.pk)
     actions.save_retrospective(actor_of(owner), obj, what_worked="Pairing")
     assert Retrospective.objects.get(objective=obj).what_worked == "Pairing"
+
+
+def test_grading_waits_for_the_close(graded, actor_of, owner):
+    _, a, _ = graded
+    with pytest.raises(Conflict):
+        actions.grade_key_result(actor_of(owner), KeyResult.objects.get(pk=a.pk), 0.8, "Early")
+    assert KeyResult.objects.get(pk=a.pk).score is None
+
+
+def test_cycle_dates_keep_quarters_inside_the_year(actor_of, admin, workspace):
+    import datetime as dt
+
+    boss = actor_of(admin)
+    year = actions.create_cycle(
+        boss, name="FY", start_date=dt.date(2030, 1, 1), end_date=dt.date(2030, 12, 31)
+    )
+    q1 = actions.create_cycle(
+        boss,
+        name="Q1",
+        start_date=dt.date(2030, 1, 1),
+        end_date=dt.date(2030, 3, 31),
+        parent_id=year.pk,
+    )
+    with pytest.raises(Invalid):
+        actions.update_cycle(boss, q1, end_date=dt.date(2031, 6, 30))
+    with pytest.raises(Invalid):
+        actions.update_cycle(boss, year, end_date=dt.date(2030, 2, 1))
+    other = actions.create_cycle(
+        boss, name="FY31", start_date=dt.date(2031, 1, 1), end_date=dt.date(2031, 12, 31)
+    )
+    with pytest.raises(Invalid):  # a cycle with quarters cannot itself sit in a cycle
+        actions.update_cycle(boss, year, parent_id=other.pk)
+    with pytest.raises(Invalid) as err:
+        actions.create_cycle(
+            boss, name="Far", start_date=dt.date(2030, 1, 1), end_date=dt.date(9999, 12, 31)
+        )
+    assert err.value.errors[0]["field"] == "end_date"
+
+
+def test_cycle_actions_refuse_another_workspace(actor_of, outsider, cycle):
+    from sasaran.accounts.queries import actor_for
+    from sasaran.errors import NotFound
+
+    stranger = actor_for(outsider)
+    with pytest.raises(NotFound):
+        actions.close_cycle(stranger, cycle)
+    with pytest.raises(NotFound):
+        actions.update_cycle(stranger, cycle, name="Mine now")
+    assert Cycle.objects.get(pk=cycle.pk).state == "active"

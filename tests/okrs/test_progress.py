@@ -252,9 +252,20 @@ def test_clamp01_bounds_to_unit_interval(x, expected):
 
 @pytest.mark.parametrize(
     ("current", "expected"),
-    [(None, 0.0), (0, 0.0), (0.0, 0.0), (1, 1.0), (1.0, 1.0), (True, 1.0), (False, 0.0), (-1, 1.0)],
+    [
+        (None, 0.0),
+        (0, 0.0),
+        (0.0, 0.0),
+        (1, 1.0),
+        (1.0, 1.0),
+        (True, 1.0),
+        (False, 0.0),
+        (-1, 0.0),
+        (0.6, 0.0),
+        (3.2, 1.0),
+    ],
 )
-def test_boolean_kr_is_done_when_current_is_non_zero(current, expected):
+def test_boolean_kr_is_done_once_current_reaches_one(current, expected):
     assert kr_attainment(Kind.BOOLEAN, INC, 0, 1, current) == expected
 
 

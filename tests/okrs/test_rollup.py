@@ -200,3 +200,103 @@ def test_actions_refuse_values_beyond_1e15(chain, actor_of, admin, field):
         key_result(actor_of(admin), low, **values)
     assert err.value.errors[0]["field"] == field
     assert not KeyResult.objects.exists()
+
+
+def test_kind_cannot_change_once_checked_in(chain, actor_of, admin):
+    from sasaran.errors import Conflict
+
+    _, _, low = chain
+    boss = actor_of(admin)
+    kr = key_result(boss, low)
+    actions.create_checkin(boss, kr.pk, value=21.0, confidence=4)
+    with pytest.raises(Conflict):
+        actions.update_key_result(boss, KeyResult.objects.get(pk=kr.pk), kind="boolean")
+    assert KeyResult.objects.get(pk=kr.pk).kind == "number"
+
+
+def test_editing_milestones_keeps_ids_and_done_state(chain, actor_of, admin):
+    _, _, low = chain
+    boss = actor_of(admin)
+    kr = actions.create_key_result(
+        boss,
+        low,
+        title="Ship",
+        kind="milestones",
+        milestones=[{"title": "Design"}, {"title": "Build"}],
+    )
+    design, build = kr.milestones.all()
+    actions.create_checkin(boss, kr.pk, milestones_done=[design.pk], confidence=4)
+    kr = KeyResult.objects.get(pk=kr.pk)
+    actions.update_key_result(
+        boss,
+        kr,
+        milestones=[
+            {"id": design.pk, "title": "Design v2", "weight": 1, "done": False},
+            {"title": "Launch", "weight": 2},
+        ],
+    )
+    rows = list(kr.milestones.values_list("pk", "title", "done"))
+    assert rows[0] == (design.pk, "Design v2", True)
+    assert rows[1][1:] == ("Launch", False)
+    assert not kr.milestones.filter(pk=build.pk).exists()
+    kr.refresh_from_db()
+    assert kr.progress == pytest.approx(1 / 3)
+    assert kr.current_value == pytest.approx(1 / 3)
+
+
+def test_moving_objective_to_another_cycle_refreshes_its_krs(
+    chain, actor_of, admin, workspace, company
+):
+    _, _, low = chain
+    boss = actor_of(admin)
+    kr = key_result(boss, low)
+    actions.create_checkin(boss, kr.pk, value=30.0, confidence=4)
+    today = timezone.now().date()
+    future = Cycle.objects.create(
+        workspace=workspace,
+        name="Next",
+        start_date=today + dt.timedelta(days=61),
+        end_date=today + dt.timedelta(days=150),
+    )
+    moved = objective(boss, Cycle.objects.get(pk=low.cycle_id), company, title="Lonely")
+    mkr = key_result(boss, moved)
+    actions.update_objective(boss, Objective.objects.get(pk=moved.pk), cycle_id=future.pk)
+    stored = KeyResult.objects.values("status", "progress").get(pk=mkr.pk)
+    recompute_workspace(workspace)
+    assert KeyResult.objects.values("status", "progress").get(pk=mkr.pk) == stored
+    with pytest.raises(Invalid):  # it has an aligned child
+        actions.update_objective(boss, Objective.objects.get(pk=chain[1].pk), cycle_id=future.pk)
+
+
+def test_status_refresh_moves_statuses_on_with_time(chain, actor_of, admin, workspace):
+    from sasaran.okrs.rollup import refresh_statuses
+
+    _, _, low = chain
+    boss = actor_of(admin)
+    kr = key_result(boss, low, start_value=0.0, target_value=100.0)
+    actions.create_checkin(boss, kr.pk, value=10.0, confidence=4)
+    KeyResult.objects.filter(pk=kr.pk).update(status="done")
+    late = timezone.now() + dt.timedelta(days=55)
+    assert refresh_statuses(workspace, now=late) >= 1
+    assert KeyResult.objects.get(pk=kr.pk).status == "off_track"
+
+
+def test_status_refresh_skips_rows_a_checkin_changed_since_it_read_them(
+    chain, actor_of, admin, workspace, monkeypatch
+):
+    from sasaran.okrs import rollup
+
+    _, _, low = chain
+    boss = actor_of(admin)
+    kr = key_result(boss, low, start_value=0.0, target_value=100.0)
+    actions.create_checkin(boss, kr.pk, value=10.0, confidence=4)
+    real = rollup.kr_status
+
+    def checkin_lands_meanwhile(row, cycle, ws, now):
+        # Between the refresh's read and its write, a check-in commits new values.
+        KeyResult.objects.filter(pk=row.pk).update(progress=0.95, status="on_track")
+        return real(row, cycle, ws, now)
+
+    monkeypatch.setattr(rollup, "kr_status", checkin_lands_meanwhile)
+    rollup.refresh_statuses(workspace, now=timezone.now() + dt.timedelta(days=55))
+    assert KeyResult.objects.get(pk=kr.pk).status == "on_track"

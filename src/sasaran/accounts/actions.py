@@ -10,12 +10,18 @@ from django.utils.translation import gettext as _
 from sasaran.accounts.models import ApiToken, Membership, Role, Team, TeamMember, User, hash_token
 from sasaran.accounts.queries import Actor
 from sasaran.audit.log import changed, record, snapshot
-from sasaran.errors import Conflict, Forbidden, Invalid
+from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def _require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise Forbidden(_("Only workspace admins may do this."))
+
+
+def _same_workspace(actor: Actor, obj) -> None:
+    """Callers look rows up within the actor's workspace; the action checks again anyway."""
+    if obj.workspace_id != actor.workspace_id:
+        raise NotFound(_("Not found."))
 
 
 def _team_parent(actor: Actor, parent_id: int | None, team: Team | None = None) -> None:
@@ -69,6 +75,7 @@ def create_team(actor: Actor, *, name: str, parent_id: int | None = None) -> Tea
 @transaction.atomic
 def update_team(actor: Actor, team: Team, **fields) -> Team:
     _require_admin(actor)
+    _same_workspace(actor, team)
     _name(fields)
     if "parent_id" in fields:
         _team_parent(actor, fields["parent_id"], team)
@@ -91,6 +98,7 @@ def update_team(actor: Actor, team: Team, **fields) -> Team:
 @transaction.atomic
 def delete_team(actor: Actor, team: Team) -> None:
     _require_admin(actor)
+    _same_workspace(actor, team)
     if team.children.exists() or team.objectives.exists():
         raise Conflict(_("The team still has sub-teams or objectives; move them first."))
     record(
@@ -106,6 +114,7 @@ def delete_team(actor: Actor, team: Team) -> None:
 @transaction.atomic
 def set_team_members(actor: Actor, team: Team, user_ids: list[int]) -> Team:
     _require_admin(actor)
+    _same_workspace(actor, team)
     known = set(
         Membership.objects.filter(
             workspace_id=actor.workspace_id, user_id__in=user_ids
@@ -159,7 +168,7 @@ def add_member(
             try:
                 validate_password(password)
             except ValidationError as exc:
-                raise Invalid(_(" ").join(exc.messages), field="password") from None
+                raise Invalid(" ".join(exc.messages), field="password") from None
         user = User.objects.create_user(email, password or None, name=(name or "").strip()[:150])
     if Membership.objects.filter(workspace_id=actor.workspace_id, user=user).exists():
         raise Conflict(_("This person is already a member."))
@@ -180,7 +189,15 @@ def add_member(
 @transaction.atomic
 def update_member(actor: Actor, membership: Membership, **fields) -> Membership:
     _require_admin(actor)
-    before = {"role": membership.role, "name": membership.user.name}
+    _same_workspace(actor, membership)
+
+    def picture() -> dict:
+        team_ids = TeamMember.objects.filter(
+            user_id=membership.user_id, team__workspace_id=actor.workspace_id
+        ).values_list("team_id", flat=True)
+        return {"role": membership.role, "name": membership.user.name, "team_ids": sorted(team_ids)}
+
+    before = picture()
     if "role" in fields:
         if fields["role"] not in Role.values:
             raise Invalid(
@@ -208,7 +225,7 @@ def update_member(actor: Actor, membership: Membership, **fields) -> Membership:
         ).exclude(team_id__in=team_ids).delete()
         for team_id in team_ids:
             TeamMember.objects.get_or_create(team_id=team_id, user=membership.user)
-    after = {"role": membership.role, "name": membership.user.name}
+    after = picture()
     b, a = changed(before, after)
     record(
         workspace_id=actor.workspace_id,
@@ -224,6 +241,7 @@ def update_member(actor: Actor, membership: Membership, **fields) -> Membership:
 @transaction.atomic
 def remove_member(actor: Actor, membership: Membership) -> None:
     _require_admin(actor)
+    _same_workspace(actor, membership)
     if membership.user_id == actor.user_id:
         raise Conflict(_("You cannot remove yourself."))
     if (
@@ -272,6 +290,7 @@ def create_token(actor: Actor, *, name: str = "") -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def revoke_token(actor: Actor, token: ApiToken) -> None:
+    _same_workspace(actor, token)
     if token.user_id != actor.user_id and not actor.is_admin:
         raise Forbidden(_("You may revoke only your own tokens."))
     token.revoked_at = timezone.now()
@@ -291,3 +310,244 @@ def authenticate_token(raw: str) -> ApiToken | None:
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# --- Invitations, workspace settings and profiles (issue 3). ---
+
+import logging as _logging  # noqa: E402
+import math as _math  # noqa: E402
+
+from django.contrib.auth.tokens import PasswordResetTokenGenerator  # noqa: E402
+
+_mail_log = _logging.getLogger("sasaran.mail")
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """One-time links for invitations: Django's reset tokens with their own salt, so a reset
+    link never works as an invitation link or the other way round. Setting the password makes
+    the token invalid (the password hash is part of it)."""
+
+    key_salt = "sasaran.accounts.actions.InvitationTokenGenerator"
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def send_mail_on_commit(subject: str, body: str, to: str) -> None:
+    """Send after the transaction commits: no email about a change that was rolled back.
+    The message is built now, in the request's language; a failed delivery is logged and does
+    not undo the (already committed) change."""
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage(" ".join(subject.split()), body, to=[to])
+
+    def send() -> None:
+        try:
+            message.send()
+        except OSError:
+            _mail_log.exception("could not send %r to %s", message.subject, to)
+
+    transaction.on_commit(send)
+
+
+def _send_invitation(actor: Actor, user: User, site_url: str) -> None:
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    site_url = site_url.rstrip("/")
+    # Somebody who already has a password (a member of another workspace) just signs in.
+    set_password = not user.has_usable_password()
+    if set_password:
+        link = site_url + reverse(
+            "accept_invitation",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": invitation_tokens.make_token(user),
+            },
+        )
+    else:
+        link = site_url + reverse("login")
+    context = {
+        "inviter": actor.user.display_name,
+        "workspace": actor.workspace.name,
+        "name": user.name,
+        "email": user.email,
+        "link": link,
+        "set_password": set_password,
+    }
+    subject = render_to_string("registration/invitation_subject.txt", context)
+    body = render_to_string("registration/invitation_email.txt", context)
+    send_mail_on_commit(subject, body, user.email)
+
+
+@transaction.atomic
+def invite_member(
+    actor: Actor,
+    *,
+    email: str,
+    site_url: str,
+    name: str = "",
+    role: str = Role.MEMBER,
+    team_ids: list[int] | None = None,
+) -> Membership:
+    """Add a member without a password and email them a one-time link to set one."""
+    membership = add_member(actor, email=email, name=name, role=role, team_ids=team_ids)
+    _send_invitation(actor, membership.user, site_url)
+    return membership
+
+
+@transaction.atomic
+def resend_invitation(actor: Actor, membership: Membership, *, site_url: str) -> None:
+    _require_admin(actor)
+    if membership.workspace_id != actor.workspace_id:
+        raise Forbidden(_("Only workspace admins may do this."))
+    _send_invitation(actor, membership.user, site_url)
+    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="invite", obj=membership)
+
+
+WORKSPACE_SETTINGS = (
+    "name",
+    "on_track_threshold",
+    "at_risk_threshold",
+    "grace_fraction",
+    "checkin_cadence_days",
+    "time_zone",
+)
+# Changing these changes every stored status (or the due-date boundaries): recompute.
+_STATUS_SETTINGS = {"on_track_threshold", "at_risk_threshold", "grace_fraction", "time_zone"}
+
+
+def _fraction(value, field: str, errors: list[dict]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _math.isfinite(value):
+        errors.append({"field": field, "message": _("Enter a number.")})
+        return None
+    return float(value)
+
+
+@transaction.atomic
+def update_workspace(actor: Actor, **fields):
+    """Workspace settings: status thresholds, grace, check-in cadence, default time zone."""
+    from zoneinfo import available_timezones
+
+    from sasaran.accounts.models import Workspace
+    from sasaran.okrs.rollup import recompute_workspace
+
+    _require_admin(actor)
+    unknown = sorted(set(fields) - set(WORKSPACE_SETTINGS))
+    if unknown:
+        raise Invalid(_("There is no setting called %(name)s.") % {"name": unknown[0]})
+    workspace = Workspace.objects.select_for_update().get(pk=actor.workspace_id)
+    errors: list[dict] = []
+    if "name" in fields:
+        _name(fields)
+    for key in ("on_track_threshold", "at_risk_threshold", "grace_fraction"):
+        if key in fields:
+            fields[key] = _fraction(fields[key], key, errors)
+    if "checkin_cadence_days" in fields:
+        days = fields["checkin_cadence_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
+            errors.append(
+                {
+                    "field": "checkin_cadence_days",
+                    "message": _("Enter a whole number of days from 1 to 90."),
+                }
+            )
+    if "time_zone" in fields and fields["time_zone"] not in available_timezones():
+        errors.append(
+            {"field": "time_zone", "message": _("Choose a time zone from the list (IANA name).")}
+        )
+    on_track = fields.get("on_track_threshold", workspace.on_track_threshold)
+    at_risk = fields.get("at_risk_threshold", workspace.at_risk_threshold)
+    grace = fields.get("grace_fraction", workspace.grace_fraction)
+    if on_track is not None and not 0 < on_track <= 1:
+        errors.append(
+            {
+                "field": "on_track_threshold",
+                "message": _("The on-track threshold must be above 0 and at most 1."),
+            }
+        )
+    elif at_risk is not None and not 0 < at_risk:
+        errors.append(
+            {"field": "at_risk_threshold", "message": _("The at-risk threshold must be above 0.")}
+        )
+    elif on_track is not None and at_risk is not None and not at_risk < on_track:
+        errors.append(
+            {
+                "field": "at_risk_threshold",
+                "message": _("The at-risk threshold must be below the on-track threshold."),
+            }
+        )
+    if grace is not None and not 0 <= grace < 1:
+        errors.append(
+            {
+                "field": "grace_fraction",
+                "message": _("The grace period must be at least 0 and below 1."),
+            }
+        )
+    if errors:
+        raise Invalid(errors[0]["message"], errors=errors)
+    before = snapshot(workspace)
+    for key, value in fields.items():
+        setattr(workspace, key, value)
+    workspace.save()
+    b, a = changed(before, snapshot(workspace))
+    if a:
+        record(
+            workspace_id=workspace.pk,
+            actor_id=actor.user_id,
+            action="update",
+            obj=workspace,
+            before=b,
+            after=a,
+        )
+    if _STATUS_SETTINGS & set(a):
+        recompute_workspace(workspace)
+    actor.membership.workspace = workspace
+    return workspace
+
+
+PROFILE_FIELDS = (
+    "name",
+    "language",
+    "time_zone",
+    "notify_email_reminders",
+    "notify_email_digest",
+)
+
+
+@transaction.atomic
+def update_profile(user: User, **fields) -> User:
+    """A user's own name, language, time zone and notification choices (theirs alone: not
+    workspace data, so not in a workspace's audit log)."""
+    from zoneinfo import available_timezones
+
+    from django.conf import settings
+
+    unknown = sorted(set(fields) - set(PROFILE_FIELDS))
+    if unknown:
+        raise Invalid(_("There is no setting called %(name)s.") % {"name": unknown[0]})
+    errors: list[dict] = []
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if len(fields["name"]) > 150:
+            errors.append(
+                {"field": "name", "message": _("The name is longer than 150 characters.")}
+            )
+    if "language" in fields and fields["language"] not in {c for c, _n in settings.LANGUAGES}:
+        errors.append({"field": "language", "message": _("Choose a language from the list.")})
+    # An empty time zone means "the workspace's".
+    if "time_zone" in fields and fields["time_zone"] not in available_timezones() | {""}:
+        errors.append(
+            {"field": "time_zone", "message": _("Choose a time zone from the list (IANA name).")}
+        )
+    for key in ("notify_email_reminders", "notify_email_digest"):
+        if key in fields and not isinstance(fields[key], bool):
+            errors.append({"field": key, "message": _("Choose yes or no.")})
+    if errors:
+        raise Invalid(errors[0]["message"], errors=errors)
+    for key, value in fields.items():
+        setattr(user, key, value)
+    user.save(update_fields=list(fields))
+    return user

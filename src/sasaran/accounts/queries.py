@@ -82,3 +82,46 @@ def actor_for(user: User, workspace: Workspace | int | None = None) -> Actor:
         ).values_list("team_id", flat=True)
     )
     return Actor(user=membership.user, membership=membership, team_ids=team_ids)
+
+
+# --- Settings pages (issue 3): people, teams and tokens, each in a fixed number of queries. ---
+
+
+def workspace_members(actor: Actor):
+    """Every membership of the actor's workspace with its user and team ids (two queries)."""
+    from django.db.models import Prefetch
+
+    return (
+        Membership.objects.filter(workspace_id=actor.workspace_id)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "user__team_members",
+                queryset=TeamMember.objects.filter(team__workspace_id=actor.workspace_id).only(
+                    "team_id", "user_id"
+                ),
+            )
+        )
+        .order_by("user__name", "user__email")
+    )
+
+
+def workspace_teams(actor: Actor):
+    """The workspace's teams with their member count (one query)."""
+    from django.db.models import Count
+
+    return (
+        Team.objects.filter(workspace_id=actor.workspace_id)
+        .annotate(member_count=Count("team_members"))
+        .order_by("name", "id")
+    )
+
+
+def api_tokens(actor: Actor, *, everyone: bool = False):
+    """The actor's live API tokens; an admin may ask for every member's (`everyone`)."""
+    from sasaran.accounts.models import ApiToken
+
+    tokens = ApiToken.objects.filter(workspace_id=actor.workspace_id, revoked_at__isnull=True)
+    if not (everyone and actor.is_admin):
+        tokens = tokens.filter(user_id=actor.user_id)
+    return tokens.select_related("user").order_by("-created_at", "-id")

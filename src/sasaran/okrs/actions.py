@@ -15,7 +15,7 @@ from sasaran.accounts.queries import Actor
 from sasaran.audit.log import changed, record, snapshot
 from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
 from sasaran.okrs import grading, rollup
-from sasaran.okrs.alignment import AlignmentLoop, check_parent
+from sasaran.okrs.alignment import AlignmentLoop, ancestors, check_parent
 from sasaran.okrs.models import (
     CheckIn,
     Cycle,
@@ -126,20 +126,49 @@ def _apply(obj, fields: dict) -> None:
 # ---- cycles ----------------------------------------------------------------------------------
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
 def _check_cycle_fields(actor: Actor, fields: dict, cycle: Cycle | None = None) -> None:
     _text(fields, "name", required=True, max_length=100)
+    for name in ("start_date", "end_date"):
+        if fields.get(name) is not None and not EARLIEST <= fields[name] <= LATEST:
+            raise Invalid(_("Choose a date between the years 1900 and 9000."), field=name)
     start = fields.get("start_date", cycle.start_date if cycle else None)
     end = fields.get("end_date", cycle.end_date if cycle else None)
     if start is not None and end is not None and end < start:
         raise Invalid(_("The end date must not be before the start date."), field="end_date")
+    if cycle is not None and ("start_date" in fields or "end_date" in fields):
+        # Quarters inside a year stay inside it, and KR due dates stay inside their cycle.
+        for child in cycle.children.all():
+            if child.start_date < start or child.end_date > end:
+                raise Invalid(
+                    _("The cycle %(name)s inside it would fall outside these dates.")
+                    % {"name": child.name},
+                    field="end_date",
+                )
+        if (
+            KeyResult.objects.filter(objective__cycle=cycle, due_date__isnull=False)
+            .exclude(due_date__range=(start, end))
+            .exists()
+        ):
+            raise Invalid(
+                _("Some key results are due outside these dates; change their due dates first."),
+                field="end_date",
+            )
     if "name" in fields:
         clash = Cycle.objects.filter(workspace_id=actor.workspace_id, name=fields["name"])
         if cycle is not None:
             clash = clash.exclude(pk=cycle.pk)
         if clash.exists():
             raise Invalid(_("A cycle with this name already exists."), field="name")
-    if fields.get("parent_id") is not None:
-        parent = _cycle(actor, fields["parent_id"])
+    parent_id = fields.get("parent_id", cycle.parent_id if cycle else None)
+    if parent_id is not None:
+        parent = _cycle(actor, parent_id)
+        if cycle is not None and cycle.children.exists():
+            raise Invalid(
+                _("Cycles nest one level deep (a quarter inside a year)."), field="parent_id"
+            )
         if cycle is not None and parent.pk == cycle.pk:
             raise Invalid(_("A cycle cannot sit inside itself."), field="parent_id")
         if parent.parent_id is not None:
@@ -177,6 +206,8 @@ def create_cycle(actor: Actor, **fields) -> Cycle:
 @transaction.atomic
 def update_cycle(actor: Actor, cycle: Cycle, **fields) -> Cycle:
     require_admin(actor)
+    if cycle.workspace_id != actor.workspace_id:
+        raise NotFound(_("No such cycle."))
     if "state" in fields:
         _choice(fields, "state", [s.value for s in CycleState])
         if fields["state"] == CycleState.CLOSED and not cycle.is_closed:
@@ -212,6 +243,8 @@ def update_cycle(actor: Actor, cycle: Cycle, **fields) -> Cycle:
 @transaction.atomic
 def delete_cycle(actor: Actor, cycle: Cycle) -> None:
     require_admin(actor)
+    if cycle.workspace_id != actor.workspace_id:
+        raise NotFound(_("No such cycle."))
     if cycle.objectives.exists() or cycle.children.exists():
         raise Conflict(_("The cycle still holds objectives or cycles; remove them first."))
     record(
@@ -237,6 +270,8 @@ def close_cycle(
     given (each with a reason when it departs from the suggestion), score the objectives and
     keep the retrospectives."""
     require_admin(actor)
+    if cycle.workspace_id != actor.workspace_id:
+        raise NotFound(_("No such cycle."))
     if cycle.is_closed:
         raise Conflict(_("The cycle is already closed."))
     now = now or timezone.now()
@@ -310,6 +345,9 @@ def grade_key_result(actor: Actor, kr: KeyResult, score: Any, reason: str) -> Ke
     """Owners edit a suggested score, with a reason; the objective's score follows."""
     _visible_or_404(actor, kr.objective)
     require_checkin(actor, kr)
+    if not kr.objective.cycle.is_closed:
+        # Closing suggests every score afresh; a grade given earlier would be silently replaced.
+        raise Conflict(_("Key results are graded when their cycle is closed."))
     score = _valid_score(score)
     reason = (reason or "").strip()
     suggested = grading.suggest_score(kr.progress)
@@ -321,7 +359,8 @@ def grade_key_result(actor: Actor, kr: KeyResult, score: Any, reason: str) -> Ke
     before = snapshot(kr, ["score", "score_reason"])
     kr.score, kr.score_reason = score, reason
     kr.save(update_fields=["score", "score_reason", "updated_at"])
-    objective = kr.objective
+    # Locked: two owners grading sibling KRs at once must both count in the objective's score.
+    objective = Objective.objects.select_for_update().get(pk=kr.objective_id)
     objective.score = grading.objective_score(
         KeyResult.objects.filter(objective=objective).values_list("score", "weight")
     )
@@ -376,6 +415,26 @@ def save_retrospective(actor: Actor, objective: Objective, **fields: str) -> Ret
 
 
 # ---- objectives ------------------------------------------------------------------------------
+
+
+def _lock_upward(workspace_id: int, *starts: int | None) -> None:
+    """Lock the objectives on the alignment chains above `starts`, deepest first.
+
+    Check-ins lock child before parent. Re-aligning touches two chains (old and new parent);
+    taking their union in one order (deepest first, then id) that agrees with every
+    child-before-parent walk keeps the two kinds of write from waiting on each other in a
+    circle.
+    """
+    parent_of = dict(
+        Objective.objects.filter(workspace_id=workspace_id).values_list("id", "parent_id")
+    )
+    ids: set[int] = set()
+    for start in starts:
+        if start is not None:
+            ids |= {start, *ancestors(start, parent_of)}
+    depth = {i: len(ancestors(i, parent_of)) for i in ids}
+    for obj_id in sorted(ids, key=lambda i: (-depth[i], i)):
+        list(Objective.objects.select_for_update().filter(pk=obj_id).values_list("pk"))
 
 
 def _visible_or_404(actor: Actor, objective: Objective) -> None:
@@ -459,7 +518,21 @@ def update_objective(actor: Actor, objective: Objective, **fields) -> Objective:
     cycle = objective.cycle
     if "cycle_id" in fields and fields["cycle_id"] != objective.cycle_id:
         cycle = _cycle(actor, fields["cycle_id"])
-        guard_open(actor, cycle)
+        note = guard_open(actor, cycle) or note
+        if objective.children.exists():
+            raise Invalid(
+                _("Unalign the objectives aligned to this one before moving it to another cycle."),
+                field="cycle_id",
+            )
+        if (
+            objective.key_results.filter(due_date__isnull=False)
+            .exclude(due_date__range=(cycle.start_date, cycle.end_date))
+            .exists()
+        ):
+            raise Invalid(
+                _("Some key results are due outside that cycle; change their due dates first."),
+                field="cycle_id",
+            )
     if "team_id" in fields:
         team = _team(actor, fields["team_id"])
         if not can_edit_in_team(
@@ -471,9 +544,17 @@ def update_objective(actor: Actor, objective: Objective, **fields) -> Objective:
         _check_parent(actor, objective, fields.get("parent_id", objective.parent_id), cycle)
     before = snapshot(objective)
     old_parent = objective.parent_id
+    moved = cycle.pk != objective.cycle_id
+    if fields.get("parent_id", old_parent) != old_parent:
+        _lock_upward(actor.workspace_id, objective.pk, fields["parent_id"])
     _apply(objective, fields)
     objective.cycle = cycle
-    objective.save()
+    # Only the fields given: a full save would write back values a concurrent write changed.
+    objective.save(update_fields=[*fields, "cycle", "updated_at"])
+    if moved:
+        # Expected progress, status and forecast hang on the cycle's dates.
+        for kr in objective.key_results.select_related("objective__cycle", "objective__workspace"):
+            rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)
     if old_parent is not None and old_parent != objective.parent_id:
         rollup.refresh_objective_chain(Objective.objects.get(pk=old_parent))
@@ -590,14 +671,19 @@ def _check_milestones(items: Any) -> list[dict]:
             isinstance(weight, bool)
             or not isinstance(weight, int | float)
             or not math.isfinite(weight)
-            or weight < 0
+            or not 0 <= weight <= MAX_MAGNITUDE
         ):
             raise Invalid(
                 _("Milestone %(n)d needs a weight of 0 or more.") % {"n": i + 1},
                 field="milestones",
             )
         out.append(
-            {"title": title[:300], "weight": float(weight), "done": bool(item.get("done", False))}
+            {
+                "id": item.get("id"),
+                "title": title[:300],
+                "weight": float(weight),
+                "done": bool(item.get("done", False)),
+            }
         )
     return out
 
@@ -617,7 +703,8 @@ def create_key_result(actor: Actor, objective: Objective, **fields) -> KeyResult
     kr.current_value = kr.start_value
     kr.save()
     Milestone.objects.bulk_create(
-        Milestone(key_result=kr, position=i, **m) for i, m in enumerate(milestones)
+        Milestone(key_result=kr, position=i, title=m["title"], weight=m["weight"], done=m["done"])
+        for i, m in enumerate(milestones)
     )
     rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)
@@ -643,19 +730,23 @@ def update_key_result(actor: Actor, kr: KeyResult, **fields) -> KeyResult:
     else:
         require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
-    before = snapshot(kr)
+    if fields.get("kind", kr.kind) != kr.kind and kr.check_ins.exists():
+        # Old values would be read in the new kind's terms (a 21 would mean "yes").
+        raise Conflict(_("The kind of a key result with check-ins cannot change."))
+    before = {**snapshot(kr), "milestones": _milestone_list(kr)}
     if "status_override" in fields:
         _override(fields, kr)
     milestones = fields.pop("milestones", None)
     _check_kr_fields(fields, kr, objective.cycle)
     _member_id(actor, fields, "owner_id")
     _apply(kr, fields)
-    kr.save()
+    # Only the fields given: a full save would write back values a concurrent check-in changed.
+    kr.save(update_fields=[*fields, "updated_at"])
     if milestones is not None:
-        _replace_milestones(kr, _check_milestones(milestones))
+        _sync_milestones(kr, _check_milestones(milestones))
     rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)
-    b, a = changed(before, snapshot(kr))
+    b, a = changed(before, {**snapshot(kr), "milestones": _milestone_list(kr)})
     record(
         workspace_id=actor.workspace_id,
         actor_id=actor.user_id,
@@ -682,11 +773,36 @@ def _override(fields: dict, kr: KeyResult) -> None:
         fields.update(status_override="", status_override_reason="", status_override_at=None)
 
 
-def _replace_milestones(kr: KeyResult, items: list[dict]) -> None:
-    kr.milestones.all().delete()
-    Milestone.objects.bulk_create(
-        Milestone(key_result=kr, position=i, **m) for i, m in enumerate(items)
-    )
+def _milestone_list(kr: KeyResult) -> list[list]:
+    return [list(m) for m in kr.milestones.values_list("id", "title", "weight", "done")]
+
+
+def _sync_milestones(kr: KeyResult, items: list[dict]) -> None:
+    """Edit the checklist in place: items with an id keep their row (so check-in history still
+    names them) and their done state, which only check-ins change; new items start not done;
+    items left out are removed."""
+    existing = {m.pk: m for m in kr.milestones.all()}
+    unknown = [m["id"] for m in items if m["id"] is not None and m["id"] not in existing]
+    if unknown:
+        raise Invalid(
+            _("Milestone %(id)s does not belong to this key result.") % {"id": unknown[0]},
+            field="milestones",
+        )
+    kept = {m["id"] for m in items if m["id"] is not None}
+    kr.milestones.exclude(pk__in=kept).delete()
+    new = []
+    for position, item in enumerate(items):
+        if item["id"] is None:
+            new.append(
+                Milestone(
+                    key_result=kr, position=position, title=item["title"], weight=item["weight"]
+                )
+            )
+        else:
+            row = existing[item["id"]]
+            row.title, row.weight, row.position = item["title"], item["weight"], position
+    Milestone.objects.bulk_update([existing[i] for i in kept], ["title", "weight", "position"])
+    Milestone.objects.bulk_create(new)
 
 
 @transaction.atomic
@@ -766,13 +882,16 @@ def create_checkin(
             raise Invalid(
                 _("Some milestones do not belong to this key result."), field="milestones_done"
             )
-        for m in milestones:
-            m.done = m.pk in done_ids
-        Milestone.objects.bulk_update(milestones, ["done"])
-        value = rollup.kr_progress_of(kr, milestones)(0.0)
+        as_of = [Milestone(pk=m.pk, weight=m.weight, done=m.pk in done_ids) for m in milestones]
+        value = rollup.kr_progress_of(kr, as_of)(0.0)
+        # Only the newest check-in sets today's milestones: a back-dated one fills history.
+        if kr.last_checkin_at is None or at >= kr.last_checkin_at:
+            for m in milestones:
+                m.done = m.pk in done_ids
+            Milestone.objects.bulk_update(milestones, ["done"])
     elif kr.kind == Kind.TASKS:
-        # Progress comes from the linked work; the check-in records confidence and notes.
-        value = kr.current_value
+        # Progress comes from the linked work; the check-in records it with confidence and notes.
+        value = kr.progress
     elif kr.kind == Kind.BOOLEAN:
         if not isinstance(value, bool) and value not in (0, 1):
             raise Invalid(_("A yes/no key result takes true or false."), field="value")
@@ -814,3 +933,141 @@ def create_checkin(
         note=note,
     )
     return checkin
+
+
+# ---- carry over ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def carry_over(
+    actor: Actor, cycle: Cycle, target_cycle: Cycle, kr_ids: list[int]
+) -> list[KeyResult]:
+    """Copy unfinished key results of `cycle` into `target_cycle`, each under a copy of its
+    objective, linked to their origins. The new KR starts where the old one stands (start value =
+    its current value). Carrying a KR a second time into the same cycle does nothing, and
+    objectives already carried there are reused."""
+    if target_cycle.workspace_id != actor.workspace_id or cycle.workspace_id != actor.workspace_id:
+        raise NotFound(_("No such cycle."))
+    if target_cycle.pk == cycle.pk:
+        raise Invalid(_("Choose another cycle to carry key results into."), field="target_cycle")
+    if target_cycle.is_closed:
+        raise Invalid(_("The target cycle is closed; choose an open one."), field="target_cycle")
+    if not kr_ids:
+        raise Invalid(_("Choose at least one key result to carry over."), field="kr_ids")
+    krs = list(
+        KeyResult.objects.filter(objective__cycle=cycle, pk__in=kr_ids)
+        .select_related("objective__cycle", "objective__workspace")
+        .prefetch_related("milestones")
+        .order_by("objective__position", "objective_id", "position", "id")
+    )
+    if len(krs) != len(set(kr_ids)):
+        raise Invalid(_("Some key results are not in this cycle."), field="kr_ids")
+    for kr in krs:
+        _visible_or_404(actor, kr.objective)
+        require_edit(actor, kr.objective)
+    already = set(
+        KeyResult.objects.filter(objective__cycle=target_cycle, origin__in=krs).values_list(
+            "origin_id", flat=True
+        )
+    )
+    source_objectives = {kr.objective_id: kr.objective for kr in krs}
+    carried_objectives = {
+        o.origin_id: o
+        for o in Objective.objects.filter(cycle=target_cycle, origin_id__in=source_objectives)
+    }
+    # Parents carried earlier (or now) into the target cycle keep the alignment.
+    parent_ids = {o.parent_id for o in source_objectives.values() if o.parent_id}
+    carried_parents = dict(
+        Objective.objects.filter(cycle=target_cycle, origin_id__in=parent_ids).values_list(
+            "origin_id", "id"
+        )
+    )
+    parent_cycles = dict(Objective.objects.filter(pk__in=parent_ids).values_list("id", "cycle_id"))
+    note = f"carried over from {cycle.name}"
+    created: list[KeyResult] = []
+    touched: dict[int, Objective] = {}
+    for kr in krs:
+        if kr.pk in already:
+            continue
+        source = kr.objective
+        target_obj = carried_objectives.get(source.pk)
+        if target_obj is None:
+            parent_id = carried_parents.get(source.parent_id)
+            if parent_id is None and parent_cycles.get(source.parent_id) in (
+                target_cycle.pk,
+                target_cycle.parent_id,
+            ):
+                parent_id = source.parent_id
+            target_obj = Objective.objects.create(
+                workspace_id=actor.workspace_id,
+                cycle=target_cycle,
+                title=source.title,
+                description=source.description,
+                owner_id=source.owner_id,
+                team_id=source.team_id,
+                kind=source.kind,
+                visibility=source.visibility,
+                parent_id=parent_id,
+                rollup_children=source.rollup_children,
+                weight=source.weight,
+                origin=source,
+                position=source.position,
+            )
+            carried_objectives[source.pk] = target_obj
+            record(
+                workspace_id=actor.workspace_id,
+                actor_id=actor.user_id,
+                action="create",
+                obj=target_obj,
+                objective_id=target_obj.pk,
+                after=snapshot(target_obj),
+                note=note,
+            )
+        fields: dict[str, Any] = {
+            "title": kr.title,
+            "kind": kr.kind,
+            "direction": kr.direction,
+            "start_value": kr.current_value,
+            "target_value": kr.target_value,
+        }
+        if kr.kind in NUMERIC_KINDS:
+            try:
+                validate_numeric(Direction(kr.direction), kr.current_value, kr.target_value)
+            except InvalidKeyResult:
+                # Already past its target (a finished KR): keep the original baseline.
+                fields["start_value"] = kr.start_value
+        new = KeyResult.objects.create(
+            objective=target_obj,
+            title=kr.title,
+            description=kr.description,
+            owner_id=kr.owner_id,
+            kind=kr.kind,
+            direction=kr.direction,
+            unit=kr.unit,
+            currency=kr.currency,
+            start_value=fields["start_value"],
+            target_value=kr.target_value,
+            current_value=fields["start_value"],
+            weight=kr.weight,
+            origin=kr,
+            position=kr.position,
+        )
+        Milestone.objects.bulk_create(
+            Milestone(key_result=new, title=m.title, weight=m.weight, done=m.done, position=i)
+            for i, m in enumerate(kr.milestones.all())
+        )
+        rollup.refresh_key_result(new)
+        record(
+            workspace_id=actor.workspace_id,
+            actor_id=actor.user_id,
+            action="carry-over",
+            obj=new,
+            objective_id=target_obj.pk,
+            after={**snapshot(new), "origin_id": kr.pk},
+            note=note,
+        )
+        created.append(new)
+        touched[target_obj.pk] = target_obj
+    for obj in touched.values():
+        rollup.refresh_objective_chain(obj)
+    return created

@@ -355,9 +355,10 @@ class MilestoneOut(Schema):
 
 
 class MilestoneIn(In):
+    id: Id | None = Field(None, description="An existing milestone to keep (PATCH).")
     title: Text = Field(max_length=300)
     weight: Number = 1.0
-    done: bool = False
+    done: bool = Field(False, description="Only on create; afterwards check-ins mark done.")
 
 
 class KeyResultOut(Schema):

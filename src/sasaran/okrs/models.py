@@ -185,6 +185,10 @@ class KeyResult(models.Model):
 
     score = models.FloatField(null=True, blank=True)
     score_reason = models.TextField(blank=True)
+    # Carried over from an earlier cycle's key result.
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried"
+    )
     position = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

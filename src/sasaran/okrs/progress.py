@@ -129,7 +129,8 @@ def kr_attainment(
     """Unclamped attainment of a key result of any kind."""
     kind = Kind(kind)
     if kind is Kind.BOOLEAN:
-        return 1.0 if current else 0.0
+        # Stored as 0 or 1; a projected value (the forecast) counts only once it reaches 1.
+        return 1.0 if current is not None and current >= 1 else 0.0
     if kind is Kind.MILESTONES:
         return milestones_attainment(milestones)
     if kind is Kind.TASKS:

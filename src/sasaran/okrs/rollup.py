@@ -12,7 +12,7 @@ from django.utils import timezone
 from sasaran.accounts.models import Workspace
 from sasaran.okrs import forecast as fc
 from sasaran.okrs.alignment import ancestors
-from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Milestone, Objective
+from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Milestone, Objective
 from sasaran.okrs.progress import (
     STAY_DIRECTIONS,
     Direction,
@@ -115,22 +115,13 @@ def compute_kr(
         tasks=tasks,
     )
     start, due = cycle_start(cycle, workspace), kr_due(kr, cycle, workspace)
-    auto = auto_status(
-        kr.progress,
-        now=now,
-        start=start,
-        due=due,
-        confidence=kr.confidence,
-        stay=direction in STAY_DIRECTIONS,
-        thresholds=thresholds(workspace),
-    )
-    # An override lasts until the next check-in; the check-in action clears it.
-    kr.status = kr.status_override or auto
+    kr.status = kr_status(kr, cycle, workspace, now)
     if kind == Kind.TASKS or kind == Kind.MILESTONES:
-        # Their value is not a measurement over time; project the progress itself.
-        points = [(c.checked_in_at, kr_progress_of(kr, milestones)(c.value)) for c in recent]
+        # Their check-ins record the progress reached at the time (the done share), which is
+        # what is projected; the current value is today's progress, not the last check-in's.
+        kr.current_value = kr.progress
         result = fc.forecast(
-            points[:FORECAST_WINDOW],
+            [(c.checked_in_at, c.value) for c in recent[:FORECAST_WINDOW]],
             start_at=start,
             start_value=0.0,
             due=due,
@@ -148,6 +139,33 @@ def compute_kr(
     kr.forecast_progress = result.projected_progress
 
 
+def kr_status(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> str:
+    """The KR's status from its stored progress and confidence at `now`."""
+    auto = auto_status(
+        kr.progress,
+        now=now,
+        start=cycle_start(cycle, workspace),
+        due=kr_due(kr, cycle, workspace),
+        confidence=kr.confidence,
+        stay=kr.direction in STAY_DIRECTIONS,
+        thresholds=thresholds(workspace),
+    )
+    # An override lasts until the next check-in; the check-in action clears it.
+    return kr.status_override or auto
+
+
+def objective_status(
+    objective: Objective, cycle: Cycle, workspace: Workspace, now: dt.datetime
+) -> str | None:
+    return auto_status(
+        objective.progress,
+        now=now,
+        start=cycle_start(cycle, workspace),
+        due=end_of_day(cycle.end_date, workspace),
+        thresholds=thresholds(workspace),
+    )
+
+
 def compute_objective(
     objective: Objective,
     *,
@@ -161,13 +179,7 @@ def compute_objective(
     if objective.rollup_children:
         items += list(children)
     objective.progress = weighted_mean(items)
-    objective.status = auto_status(
-        objective.progress,
-        now=now,
-        start=cycle_start(cycle, workspace),
-        due=end_of_day(cycle.end_date, workspace),
-        thresholds=thresholds(workspace),
-    )
+    objective.status = objective_status(objective, cycle, workspace, now)
 
 
 def refresh_key_result(kr: KeyResult, *, now: dt.datetime | None = None) -> None:
@@ -229,7 +241,13 @@ def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None)
     """Rebuild every derived value of a workspace from check-in history, in bulk."""
     now = now or timezone.now()
     cycles = {c.pk: c for c in Cycle.objects.filter(workspace=workspace)}
-    krs = list(KeyResult.objects.filter(objective__workspace=workspace).select_related("objective"))
+    # Locked (PostgreSQL): a check-in committed while this runs would otherwise be overwritten
+    # with values computed from the history read before it.
+    krs = list(
+        KeyResult.objects.filter(objective__workspace=workspace)
+        .select_related("objective")
+        .select_for_update(of=("self",))
+    )
     kr_ids = [kr.pk for kr in krs]
     recent: dict[int, list[CheckIn]] = defaultdict(list)
     # Newest first; keep only the window each KR needs.
@@ -255,7 +273,9 @@ def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None)
         )
     KeyResult.objects.bulk_update(krs, KR_DERIVED, batch_size=500)
 
-    objectives = {o.pk: o for o in Objective.objects.filter(workspace=workspace)}
+    objectives = {
+        o.pk: o for o in Objective.objects.filter(workspace=workspace).select_for_update()
+    }
     kr_items: dict[int, list[tuple[float | None, float]]] = defaultdict(list)
     for kr in krs:
         kr_items[kr.objective_id].append((kr.progress, kr.weight))
@@ -292,3 +312,31 @@ def kr_is_stale(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datet
         return False
     since = max(cycle_start(cycle, workspace), kr.created_at)
     return is_stale(kr.last_checkin_at, now=now, since=since, stale_days=workspace.stale_days)
+
+
+def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) -> int:
+    """Move statuses on with time (expected progress grows every day) without touching anything
+    else. Each row is written only if it still holds the values its new status was computed
+    from, so a check-in committed meanwhile is never overwritten. Returns the rows changed."""
+    now = now or timezone.now()
+    changed = 0
+    open_cycles = Cycle.objects.filter(workspace=workspace).exclude(state=CycleState.CLOSED)
+    cycles = {c.pk: c for c in open_cycles}
+    krs = KeyResult.objects.filter(objective__cycle__in=list(cycles)).select_related("objective")
+    for kr in krs:
+        status = kr_status(kr, cycles[kr.objective.cycle_id], workspace, now)
+        if status != kr.status:
+            changed += KeyResult.objects.filter(
+                pk=kr.pk,
+                progress=kr.progress,
+                confidence=kr.confidence,
+                status_override=kr.status_override,
+                last_checkin_at=kr.last_checkin_at,
+            ).update(status=status)
+    for obj in Objective.objects.filter(cycle__in=list(cycles)):
+        status = objective_status(obj, cycles[obj.cycle_id], workspace, now)
+        if status != obj.status:
+            changed += Objective.objects.filter(pk=obj.pk, progress=obj.progress).update(
+                status=status
+            )
+    return changed

@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
 from django.utils import timezone
 
 from sasaran.accounts.models import Workspace
@@ -20,8 +19,7 @@ log = logging.getLogger(__name__)
 def refresh_statuses() -> None:
     """Statuses move with time (expected progress grows every day): refresh them all."""
     for workspace in Workspace.objects.all():
-        with transaction.atomic():
-            rollup.recompute_workspace(workspace)
+        rollup.refresh_statuses(workspace)
 
 
 PERIODIC: dict[str, tuple[dt.timedelta, Callable[[], None]]] = {

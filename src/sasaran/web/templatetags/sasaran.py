@@ -11,7 +11,7 @@ register = template.Library()
 def percent(value) -> int | str:
     """0.734 -> 73 (whole percent, for bars and labels); None stays empty."""
     if value is None:
-        return 0
+        return ""  # unknown progress is not 0% (PRODUCT §2): the bar says so
     return round(float(value) * 100)
 
 

@@ -1,0 +1,47 @@
+"""In the browser: the explorer filters in place with htmx; the alignment map expands without
+JavaScript of our own."""
+
+import pytest
+
+from sasaran.okrs import actions
+from tests.okrs.helpers import key_result, objective
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def okrs(actor_of, admin, owner, cycle, company, product, growth):
+    top = objective(actor_of(admin), cycle, company, title="Win the SME market")
+    team = objective(
+        actor_of(owner), cycle, product, title="Make onboarding effortless", parent_id=top.pk
+    )
+    ahead = key_result(actor_of(owner), team, title="Activation from 20% to 50%")
+    actions.create_checkin(actor_of(owner), ahead.pk, value=40.0, confidence=5)
+    key_result(actor_of(owner), team, title="Time to first value under a day")
+    objective(actor_of(admin), cycle, growth, title="Grow self-serve revenue", parent_id=team.pk)
+    return top, team
+
+
+def test_filtering_by_status_swaps_the_rows_in_place(signed_in, okrs, live_server):
+    page = signed_in("owner@example.com")
+    page.get_by_role("link", name="OKRs", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/okrs/")
+    page.get_by_role("link", name="List").click()
+    assert page.get_by_role("row", name="Time to first value under a day").is_visible()
+    page.evaluate("window.__same_page = true")  # survives only if the page is not reloaded
+
+    page.get_by_label("Status").select_option("on_track")
+    page.get_by_role("row", name="Time to first value under a day").wait_for(state="detached")
+    assert page.get_by_role("row", name="Activation from 20% to 50%").is_visible()
+    assert page.evaluate("window.__same_page") is True
+    assert "status=on_track" in page.url and "view=list" in page.url  # shareable
+
+
+def test_alignment_map_expands_a_collapsed_node(signed_in, okrs):
+    page = signed_in("owner@example.com")
+    page.get_by_role("link", name="Alignment").click()
+    assert page.get_by_role("heading", name="Alignment in Current quarter").is_visible()
+    growth = page.get_by_role("link", name="Grow self-serve revenue")
+    assert not growth.is_visible()
+    page.get_by_text("1 aligned objective").last.click()
+    growth.wait_for(state="visible")

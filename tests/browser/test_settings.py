@@ -1,0 +1,40 @@
+"""In the browser: an admin changes a role; a viewer sees no admin controls; the profile
+switches the interface to Bahasa Indonesia at once."""
+
+import pytest
+
+from sasaran.accounts.models import Membership, Role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_admin_changes_a_members_role(signed_in, live_server, admin, owner):
+    page = signed_in("admin@example.com")
+    page.get_by_role("link", name="Settings").click()
+    page.wait_for_url(f"{live_server.url}/settings/")
+    page.get_by_label("Role of Olga Owner").select_option("viewer")
+    page.locator(f"#member-{owner.pk}").get_by_role("button", name="Save role").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Role of Olga Owner").input_value() == "viewer"
+    assert Membership.objects.get(user=owner).role == Role.VIEWER
+
+
+def test_a_viewer_sees_no_edit_controls(signed_in, live_server, viewer, admin):
+    page = signed_in("viewer@example.com")
+    page.goto(f"{live_server.url}/settings/")
+    assert page.get_by_role("heading", name="Your API tokens").is_visible()
+    assert page.get_by_role("link", name="Members").count() == 0
+    assert page.get_by_role("combobox").count() == 0
+    assert page.get_by_role("link", name="Invite a member").count() == 0
+
+
+def test_switching_to_bahasa_indonesia_applies_at_once(signed_in, live_server, owner):
+    page = signed_in("owner@example.com")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto(f"{live_server.url}/profile/")
+    page.get_by_label("Language").select_option("id")
+    page.get_by_role("button", name="Save profile").click()
+    page.wait_for_url(f"{live_server.url}/profile/?saved=1")
+    assert page.locator("html").get_attribute("lang") == "id"
+    page.goto(f"{live_server.url}/")
+    assert page.locator("html").get_attribute("lang") == "id"
