@@ -38,3 +38,17 @@ def test_switching_to_bahasa_indonesia_applies_at_once(signed_in, live_server, o
     assert page.locator("html").get_attribute("lang") == "id"
     page.goto(f"{live_server.url}/")
     assert page.locator("html").get_attribute("lang") == "id"
+    # The pages are translated, not only labelled: the navigation and the Home headings.
+    nav = page.get_by_role("navigation", name="Utama")
+    for english, indonesian in (
+        ("Home", "Beranda"),
+        ("Cycles", "Siklus"),
+        ("Settings", "Pengaturan"),
+    ):
+        assert nav.get_by_role("link", name=indonesian).is_visible(), indonesian
+        assert nav.get_by_role("link", name=english, exact=True).count() == 0, english
+    assert page.get_by_role("button", name="Keluar").is_visible()
+    for path in ("/okrs/", "/alignment/", "/cycles/", "/settings/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("html").get_attribute("lang") == "id"
+        assert page.get_by_role("button", name="Keluar").is_visible(), path
