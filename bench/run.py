@@ -30,7 +30,15 @@ if str(ROOT) not in sys.path:
 from bench import generate  # noqa: E402
 
 # The issue's targets (SQLite, this machine), held against each path's p95.
-TARGETS_MS = {"checkin": 15.0, "checkin_admin": 15.0, "team": 20.0, "company": 30.0}
+TARGETS_MS = {
+    "checkin": 15.0,
+    "checkin_admin": 15.0,
+    "team": 20.0,
+    "company": 30.0,
+    "explorer": 50.0,
+    "explorer_list": 50.0,
+    "objective": 50.0,
+}
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Result:
     queries: tuple[int, int]
     bound: list[float] = field(default_factory=list)
     bound_label: str = ""
+    size: int | None = None  # a page's HTML bytes (the last response)
 
 
 def pct(times: list[float], q: float) -> float:
@@ -74,6 +83,29 @@ def count_queries(fn: Callable[[int], object], samples: int, explain: str | None
         if explain and i == 0:
             print_plans(explain, [q["sql"] for q in ctx.captured_queries])
     return min(counts), max(counts)
+
+
+def db_times(fn: Callable[[int], object], samples: int) -> list[float]:
+    """Milliseconds one call spends inside the database driver (execute and fetch), per call:
+    the floor of a page, whose own bound is its queries."""
+    from django.db import connection
+
+    spent = [0.0]
+
+    def wrapper(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    out = []
+    for i in range(samples):
+        spent[0] = 0.0
+        with connection.execute_wrapper(wrapper):
+            fn(20_000 + i)
+        out.append(spent[0] * 1000)
+    return out
 
 
 def print_plans(label: str, statements: list[str]) -> None:
@@ -284,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true", help="print every query and its plan")
+    parser.add_argument(
+        "--only",
+        help="comma-separated path keys to time (default all): "
+        "checkin,checkin_admin,checkin_action,team,company,list,"
+        "explorer,explorer_list,objective,home",
+    )
     args = parser.parse_args(argv)
 
     url = generate.configure(args.db, args.spec)
@@ -297,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     from sasaran.accounts.queries import actor_for
     from sasaran.audit.models import AuditEntry
     from sasaran.okrs import actions
+    from sasaran.okrs import queries as okr_queries
     from sasaran.okrs.alignment import ancestors
     from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Milestone, Objective
 
@@ -421,7 +460,32 @@ def main(argv: list[str] | None = None) -> int:
     def objective_list_bound(_i: int) -> None:
         objective_page_sql(actor, cycle.pk, rng.choice(offsets))
 
+    # The pages, as a signed-in member's browser asks for them (session cookie, full HTML).
+    visible_ids = list(
+        okr_queries.visible_objectives(actor).filter(cycle=cycle).values_list("id", flat=True)
+    )
+    sizes_seen: dict[str, int] = {}
+
+    def page(key: str, url: str) -> None:
+        response = clients["web"].get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} failed: {response.status_code} {response.content[:300]}")
+        sizes_seen[key] = len(response.content)
+
+    def explorer_tree(_i: int) -> None:
+        page("explorer", f"/okrs/?cycle={cycle.pk}")
+
+    def explorer_list(_i: int) -> None:
+        page("explorer_list", f"/okrs/?cycle={cycle.pk}&view=list")
+
+    def objective_page(_i: int) -> None:
+        page("objective", f"/objectives/{rng.choice(visible_ids)}/")
+
+    def home_page(_i: int) -> None:
+        page("home", "/")
+
     insert = "1 INSERT+COMMIT"
+    db = "its SQL execute"
     paths = [
         ("checkin", "a. check-in write (API)", checkin_api, checkin_sql, insert),
         ("checkin_admin", "   same, admin, any active KR", checkin_api_admin, checkin_sql, insert),
@@ -429,7 +493,17 @@ def main(argv: list[str] | None = None) -> int:
         ("team", "b. team page data", team_page, team_page_bound, "1 JOIN"),
         ("company", "c. company progress by team", company, company_bound, "1 GROUP BY"),
         ("list", "d. objective list API (50)", objective_list, objective_list_bound, "1 LIMIT"),
+        ("explorer", "e. OKR explorer page, tree", explorer_tree, None, db),
+        ("explorer_list", "   same, list view (page 1)", explorer_list, None, db),
+        ("objective", "f. objective page", objective_page, None, db),
+        ("home", "g. home page", home_page, None, db),
     ]
+    if args.only:
+        wanted = {k.strip() for k in args.only.split(",")}
+        unknown = wanted - {p[0] for p in paths}
+        if unknown:
+            parser.error(f"unknown path keys: {', '.join(sorted(unknown))}")
+        paths = [p for p in paths if p[0] in wanted]
     results = []
     tokens = []
     try:
@@ -437,14 +511,21 @@ def main(argv: list[str] | None = None) -> int:
             token, raw = create_token(caller, name="bench")
             tokens.append(token)
             clients[who] = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        clients["web"] = Client()
+        clients["web"].force_login(user)  # a session, as the browser has after signing in
         for key, label, fn, bound, bound_label in paths:
             explain = label.strip() if args.explain else None
             queries = count_queries(fn, 20, explain)
             times = timed(fn, n, warm)
-            bound_times = timed(bound, n, warm)
-            results.append(Result(key, label, times, queries, bound_times, bound_label))
+            # A page's floor is the time its own queries take inside the database driver.
+            bound_times = timed(bound, n, warm) if bound else db_times(fn, 20)
+            results.append(
+                Result(key, label, times, queries, bound_times, bound_label, sizes_seen.get(key))
+            )
             print(f"  timed {label.strip()}")
     finally:
+        if "web" in clients:
+            clients["web"].logout()  # deletes the session row force_login added
         cleanup(checkin_max, audit_max, tokens, saved_milestones)
         print("  benchmark rows removed; touched KRs recomputed from their history")
 
@@ -498,6 +579,13 @@ def print_table(results: list[Result], vendor: str) -> None:
             f"{med / bmed if bmed else float('nan'):6.1f}x   {tgt:<14}{verdict}"
         )
     print("\nmilliseconds; queries = per call (fewest-most over 20 calls); ratio = median / bound")
+    pages = [r for r in results if r.size is not None]
+    if pages:
+        print(
+            "pages: bound = median time inside the database driver's execute over 20 calls; "
+            "HTML size of the last response: "
+            + ", ".join(f"{r.label.strip()} {r.size / 1024:,.0f} KB" for r in pages)
+        )
 
 
 if __name__ == "__main__":

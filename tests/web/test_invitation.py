@@ -137,3 +137,27 @@ def test_members_cannot_invite(client, owner, smtp, django_capture_on_commit_cal
     assert page.status_code == 403
     assert not User.objects.filter(email="new@example.com").exists()
     assert smtp.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_invitation_email_is_said_and_the_link_shown(client, admin, settings):
+    """Nothing listens on the SMTP port: the member is added, the page says the email failed
+    and shows the link to pass on. (Transactional: the email goes out on commit.)"""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        free_port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port
+    client.force_login(admin)
+    page = client.post(
+        "/settings/members/invite/",
+        {"email": "nia@example.com", "name": "Nia", "role": "member"},
+    )
+    html = page.content.decode()
+    assert "email not sent" in html
+    assert 'readonly value="http' in html
+    from sasaran.accounts.models import Membership
+
+    assert Membership.objects.filter(user__email="nia@example.com").exists()

@@ -333,7 +333,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 invitation_tokens = InvitationTokenGenerator()
 
 
-def send_mail_on_commit(subject: str, body: str, to: str) -> None:
+def send_mail_on_commit(subject: str, body: str, to: str, outcome: list | None = None) -> None:
     """Send after the transaction commits: no email about a change that was rolled back.
     The message is built now, in the request's language; a failed delivery is logged and does
     not undo the (already committed) change."""
@@ -346,11 +346,18 @@ def send_mail_on_commit(subject: str, body: str, to: str) -> None:
             message.send()
         except OSError:
             _mail_log.exception("could not send %r to %s", message.subject, to)
+            if outcome is not None:
+                outcome.append(False)
+        else:
+            if outcome is not None:
+                outcome.append(True)
 
     transaction.on_commit(send)
 
 
-def _send_invitation(actor: Actor, user: User, site_url: str) -> None:
+def _send_invitation(actor: Actor, user: User, site_url: str) -> dict:
+    """Returns {"link", "sent"}: `sent` fills in once the email went out (on commit), so the
+    page can say when it failed and show the link to pass on by hand."""
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils.encoding import force_bytes
@@ -379,7 +386,9 @@ def _send_invitation(actor: Actor, user: User, site_url: str) -> None:
     }
     subject = render_to_string("registration/invitation_subject.txt", context)
     body = render_to_string("registration/invitation_email.txt", context)
-    send_mail_on_commit(subject, body, user.email)
+    outcome: list[bool] = []
+    send_mail_on_commit(subject, body, user.email, outcome)
+    return {"link": link, "sent": outcome}
 
 
 @transaction.atomic
@@ -394,7 +403,7 @@ def invite_member(
 ) -> Membership:
     """Add a member without a password and email them a one-time link to set one."""
     membership = add_member(actor, email=email, name=name, role=role, team_ids=team_ids)
-    _send_invitation(actor, membership.user, site_url)
+    membership.invitation = _send_invitation(actor, membership.user, site_url)
     return membership
 
 

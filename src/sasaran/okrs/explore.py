@@ -40,7 +40,16 @@ def pick_cycle(cycles: list[Cycle], wanted: str | None) -> Cycle | None:
         return chosen
     active = [c for c in cycles if c.state == CycleState.ACTIVE]
     if active:
-        return min(active, key=lambda c: (c.end_date - c.start_date, c.pk))
+        # Prefer a cycle running today: activating next quarter early must not hide this one.
+        today = dt.date.today()
+        return min(
+            active,
+            key=lambda c: (
+                not c.start_date <= today <= c.end_date,
+                c.end_date - c.start_date,
+                c.pk,
+            ),
+        )
     return cycles[0] if cycles else None
 
 
@@ -470,7 +479,9 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 8) -> Home:
             groups.append(TeamGroup(team=node, objectives=[o]))
 
     checkins = list(
-        queries.recent_checkins(actor, checkin_limit).select_related("key_result__objective")
+        queries.recent_checkins(actor, checkin_limit, cycle_ids=list(cycle_by_id)).select_related(
+            "key_result__objective"
+        )
     )
     return Home(
         cycles=active,

@@ -4,6 +4,7 @@ retrospectives; celebrate its wins; carry its unfinished key results into the ne
 Every write goes through okrs.actions (create_cycle, update_cycle, close_cycle, carry_over).
 """
 
+from django.contrib import messages
 from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -73,6 +74,7 @@ def cycle_new(request):
 def cycle_activate(request, cycle_id: int):
     cycle = queries.get_cycle(request.actor, cycle_id)
     actions.update_cycle(request.actor, cycle, state=CycleState.ACTIVE)
+    messages.success(request, _("%(name)s is now active.") % {"name": cycle.name})
     return redirect("/cycles/")
 
 

@@ -21,8 +21,8 @@ from sasaran.accounts.queries import Actor
 from sasaran.audit.queries import history_of
 from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, queries, rollup
-from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective
-from sasaran.okrs.permissions import guard_open, require_checkin
+from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective, Retrospective
+from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
 from sasaran.web.pages import actor_page
 from sasaran.web.templatetags.sasaran import value as format_value
@@ -143,6 +143,8 @@ def _objective_context(
     history = [_history_item(e) for e in history_of(actor, obj.pk)[:HISTORY_LIMIT]]
 
     writable = _may(guard_open, actor, cycle)
+    can_edit = writable and _may(require_edit, actor, obj)
+    retrospective = Retrospective.objects.filter(objective=obj).first() if cycle.is_closed else None
     rows = []
     for kr in krs:
         row = queries.kr_row(kr, cycle, now)
@@ -163,6 +165,8 @@ def _objective_context(
     return {
         "obj": obj,
         "cycle": cycle,
+        "can_edit": can_edit,
+        "retrospective": retrospective,
         "parent": parent,
         "children": children,
         "description": render_markdown(obj.description),

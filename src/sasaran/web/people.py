@@ -249,7 +249,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.invite_member(
+                membership = actions.invite_member(
                     actor,
                     email=data["email"],
                     name=data["name"],
@@ -263,10 +263,17 @@ def invite(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc, default_field="email")
                 status = exc.status
             else:
+                # The email goes out when the action's transaction commits, i.e. by now.
+                invitation = membership.invitation
                 return _page(
                     request,
                     "web/settings/invited.html",
-                    {"tab": "members", "email": data["email"]},
+                    {
+                        "tab": "members",
+                        "email": data["email"],
+                        "failed": invitation["sent"] == [False],
+                        "link": invitation["link"],
+                    },
                 )
         else:
             require_admin_page(actor)
