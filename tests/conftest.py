@@ -122,3 +122,18 @@ def api_client():
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return make
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Django closes "old" connections when a request ends. Inside a test's transaction that
+    closes the test's own connection on PostgreSQL. The test client unhooks this for ordinary
+    responses, but not for streamed ones (whitenoise's files) nor for raw WSGI calls."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -12,8 +12,6 @@ import os
 import hypothesis
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -40,15 +38,8 @@ CHECKS = [
 
 
 @pytest.fixture(autouse=True)
-def keep_test_connection():
-    """Django closes "old" connections when a request ends; inside a test's transaction that
-    closes the test's own connection on PostgreSQL. Its test client unhooks this, and the raw
-    WSGI calls here must too."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+def _keep_connection(keep_test_connection):
+    """Raw WSGI calls: see tests/conftest.py keep_test_connection."""
 
 
 @pytest.fixture

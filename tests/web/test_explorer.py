@@ -287,11 +287,52 @@ def test_list_is_paged(client, okrs, owner, monkeypatch):
     assert second.count("<tr>") == 1 + 2  # header + the fourth and fifth rows
 
 
-def test_tree_says_when_it_shows_only_the_first_objectives(client, okrs, owner, monkeypatch):
-    monkeypatch.setattr(explore, "TREE_LIMIT", 2)
+def test_tree_is_paged_and_the_pager_keeps_the_filters(client, okrs, owner, monkeypatch):
+    monkeypatch.setattr(explore, "TREE_PAGE_SIZE", 2)
+    first = html_of(client, owner, "?q=e")
+    assert "5 objectives" in first and "Objectives 1–2 of 5" in first
+    assert "Win the SME market" in first and "Make onboarding effortless" in first
+    assert "Grow self-serve revenue" not in first
+    assert 'rel="prev"' not in first
+    next_link = re.search(r'<a href="\?([^"]*)" hx-get="\?\1"[^>]*rel="next"', first)
+    assert next_link and 'hx-target="#results"' in next_link.group(0)
+    assert "q=e" in next_link.group(1) and "view=tree" in next_link.group(1)
+    assert "page=2" in next_link.group(1)
+    second = html_of(client, owner, "?q=e&page=2")
+    assert "Objectives 3–4 of 5" in second
+    assert "Make onboarding effortless" not in second
+    assert 'rel="prev"' in second and 'rel="next"' in second
+    last = html_of(client, owner, "?q=e&page=3")
+    assert "Objectives 5–5 of 5" in last and 'rel="next"' not in last
+    # Every objective shows on exactly one page, in tree order.
+    titles = [okrs[k].title for k in ("top", "prod", "secret", "grow", "sell")]
+    pages = [first, second, last]
+    assert all(sum(t in p for p in pages) == 1 for t in titles)
+
+
+def test_tree_without_enough_objectives_has_no_pager(client, okrs, owner):
     html = html_of(client, owner)
-    assert "Showing the first 2 of 5 objectives" in html
-    assert "Grow self-serve revenue" not in html
+    assert 'class="pager"' not in html and "Objectives 1–" not in html
+
+
+def test_owner_filter_offers_me_my_teams_and_the_selected_owner(
+    client, okrs, actor_of, owner, teammate, seller, admin, product
+):
+    def offered(html):
+        select = html[html.index('<select id="f-owner"') :]
+        return select[: select.index("</select>")]
+
+    select = offered(html_of(client, owner))
+    assert "Olga Owner" in select and teammate.display_name in select  # me, my team
+    assert seller.display_name not in select  # owns a visible KR, but in another team
+    select = offered(html_of(client, owner, f"?owner={seller.pk}"))
+    assert f'<option value="{seller.pk}" selected>{seller.display_name}</option>' in select
+    # A selected owner is offered only if they own a key result the actor can see.
+    KeyResult.objects.filter(objective=okrs["secret"]).update(owner=admin)
+    select = offered(html_of(client, seller, f"?owner={admin.pk}"))
+    assert admin.display_name not in select
+    select = offered(html_of(client, owner, f"?owner={admin.pk}"))
+    assert f'<option value="{admin.pk}" selected>Ada Admin</option>' in select
 
 
 @pytest.mark.parametrize("query", ["", "?view=list", "?status=on_track&q=e&stale=1"])

@@ -44,19 +44,14 @@ def assets_of(html: str) -> list[str]:
 
 
 def fetch_asset(client, url: str) -> bytes:
-    """The asset's bytes, through the test client (whitenoise), else from the static finders."""
-    response = client.get(url)
-    try:
-        if response.status_code == 200:
-            if response.streaming:
-                return b"".join(response.streaming_content)
-            return response.content
-    finally:
-        response.close()
+    """The asset's bytes, read where whitenoise serves them from (the static finders).
+
+    Not through the test client: its streamed file responses re-attach Django's
+    close-old-connections hook, which closes the test's own connection on PostgreSQL."""
     path = urlsplit(url).path
-    assert path.startswith(settings.STATIC_URL), f"{url}: not a static file and not served"
+    assert path.startswith(settings.STATIC_URL), f"{url}: not a static file"
     found = finders.find(path[len(settings.STATIC_URL) :])
-    assert found, f"{url}: not served and not found by the static finders"
+    assert found, f"{url}: not found by the static finders"
     with open(found, "rb") as f:
         return f.read()
 

@@ -10,10 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower
 
-from sasaran.accounts.models import Team, User, Workspace
+from sasaran.accounts.models import Team, TeamMember, User, Workspace
 from sasaran.accounts.queries import Actor
 from sasaran.errors import Forbidden
 from sasaran.okrs import queries, rollup
@@ -22,8 +22,8 @@ from sasaran.okrs.permissions import require_checkin
 from sasaran.okrs.status import Status, expected_progress
 
 STATUSES = [s.value for s in Status]
-# The tree view shows at most this many objectives; filters narrow it down further.
-TREE_LIMIT = 300
+# The tree view shows this many objectives per page (with their key results).
+TREE_PAGE_SIZE = 25
 LIST_PAGE_SIZE = 100
 # A key result due within this many days needs a check-in this week.
 DUE_SOON_DAYS = 7
@@ -210,8 +210,8 @@ class TeamGroup:
 class Exploration:
     cycle: Cycle
     expected: float
-    groups: list[TeamGroup] = field(default_factory=list)  # tree view
-    objective_count: int = 0  # matching objectives, before the tree limit
+    groups: list[TeamGroup] = field(default_factory=list)  # tree view, one page
+    objective_count: int = 0  # matching objectives, all pages
     rows: list[KeyResult] = field(default_factory=list)  # list view, one page
     row_count: int = 0  # matching key results, all pages
 
@@ -243,33 +243,43 @@ def _matching(actor: Actor, cycle: Cycle, teams: list[TeamNode], f: Filters, now
     return objectives, krs
 
 
-def _team_rank(teams: list[TeamNode]) -> Case:
-    """Tree order of an objective's team as SQL (personal objectives last)."""
-    last = len(teams)
-    return Case(
-        *[When(objective__team_id=t.id, then=Value(i)) for i, t in enumerate(teams)],
-        default=Value(last),
-        output_field=IntegerField(),
-    )
+def _page_slice(rows: list, page: int, size: int) -> list:
+    start = (max(page, 1) - 1) * size
+    return rows[start : start + size]
 
 
 def explore_tree(
-    actor: Actor, cycle: Cycle, teams: list[TeamNode], f: Filters, now: dt.datetime
+    actor: Actor,
+    cycle: Cycle,
+    teams: list[TeamNode],
+    f: Filters,
+    now: dt.datetime,
+    page: int = 1,
 ) -> Exploration:
-    """Objectives grouped by team in tree order, each with its matching key results."""
+    """One page of objectives grouped by team in tree order, each with its matching key
+    results. Light rows (ids and positions) of every matching objective give the order and the
+    count; only the page's objectives and key results are loaded whole."""
     objectives_qs, krs_qs = _matching(actor, cycle, teams, f, now)
     rank = {t.id: i for i, t in enumerate(teams)}
-    objectives = sorted(
-        objectives_qs.select_related("owner"),
-        key=lambda o: (rank.get(o.team_id, len(teams)), o.position, o.pk),
+    last = len(teams)
+    light = sorted(
+        objectives_qs.order_by().values_list("id", "team_id", "position"),
+        key=lambda r: (rank.get(r[1], last), r[2], r[0]),
     )
     result = Exploration(cycle=cycle, expected=cycle_expected(cycle, actor.workspace, now))
-    result.objective_count = len(objectives)
-    objectives = objectives[:TREE_LIMIT]
+    result.objective_count = len(light)
+    ids = [r[0] for r in _page_slice(light, page, TREE_PAGE_SIZE)]
+    position = {pk: i for i, pk in enumerate(ids)}
+    # The ids come from the visible queryset just above: looking them up by primary key alone
+    # lets the database skip the visibility filter's scan of the workspace's objectives.
+    objectives = sorted(
+        Objective.objects.filter(pk__in=ids).select_related("owner"),
+        key=lambda o: position[o.pk],
+    )
     by_id = {o.pk: o for o in objectives}
     for o in objectives:
         o.krs = []
-    krs = krs_qs.filter(objective_id__in=list(by_id)).select_related("owner")
+    krs = krs_qs.filter(objective_id__in=ids).select_related("owner")
     for kr in krs.order_by("position", "id"):
         kr.objective = by_id[kr.objective_id]
         by_id[kr.objective_id].krs.append(decorate_kr(actor, kr, cycle, now))
@@ -291,28 +301,50 @@ def explore_list(
     now: dt.datetime,
     page: int = 1,
 ) -> Exploration:
-    """One page of matching key results, in team tree order."""
+    """One page of matching key results, in team tree order. Light rows of every matching key
+    result give the order and the count (sorted here: the team order as SQL would be a CASE
+    with a branch per team); only the page's key results are loaded whole."""
     _, krs_qs = _matching(actor, cycle, teams, f, now)
+    rank = {t.id: i for i, t in enumerate(teams)}
+    last = len(teams)
+    light = sorted(
+        krs_qs.order_by().values_list(
+            "id", "objective__team_id", "objective__position", "objective_id", "position"
+        ),
+        key=lambda r: (rank.get(r[1], last), r[2], r[3], r[4], r[0]),
+    )
     result = Exploration(cycle=cycle, expected=cycle_expected(cycle, actor.workspace, now))
-    result.row_count = krs_qs.count()
-    start = (max(page, 1) - 1) * LIST_PAGE_SIZE
-    rows = (
-        krs_qs.select_related("owner", "objective__team")
-        .annotate(team_rank=_team_rank(teams))
-        .order_by("team_rank", "objective__position", "objective_id", "position", "id")
-    )[start : start + LIST_PAGE_SIZE]
+    result.row_count = len(light)
+    ids = [r[0] for r in _page_slice(light, page, LIST_PAGE_SIZE)]
+    position = {pk: i for i, pk in enumerate(ids)}
+    # The ids come from the visible queryset just above (see explore_tree).
+    rows = sorted(
+        KeyResult.objects.filter(pk__in=ids).select_related("owner", "objective__team"),
+        key=lambda kr: position[kr.pk],
+    )
     result.rows = [decorate_kr(actor, kr, cycle, now) for kr in rows]
     return result
 
 
-def owner_choices(actor: Actor, cycle: Cycle) -> list[User]:
-    """People who own a key result the actor can see in the cycle."""
+def owner_choices(actor: Actor, cycle: Cycle, selected: int | None = None) -> list[User]:
+    """The owners the filter offers: the actor, the members of the actor's teams and the owner
+    already selected (so a shared link keeps its choice), each only if they own a key result
+    the actor can see in the cycle. A workspace's every owner would make a huge list."""
     owner_ids = (
         queries.visible_key_results(actor)
         .filter(objective__cycle=cycle, owner_id__isnull=False)
         .values("owner_id")
     )
-    return list(User.objects.filter(pk__in=owner_ids).order_by(Lower("name"), "email"))
+    close = Q(pk=actor.user_id) | Q(
+        pk__in=TeamMember.objects.filter(team_id__in=actor.team_ids).values("user_id")
+    )
+    if selected:
+        close |= Q(pk=selected)
+    return list(
+        User.objects.filter(close, pk__in=owner_ids)
+        .only("id", "name", "email")
+        .order_by(Lower("name"), "email")
+    )
 
 
 # -- the alignment map --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from sasaran.okrs import explore, queries
 from sasaran.okrs.models import STATUS_CHOICES
 from sasaran.web.pages import actor_page
+from sasaran.web.templatetags.sasaran import percent
 
 VIEWS = ("tree", "list")
 
@@ -23,6 +24,18 @@ def _page_number(raw: str | None) -> int:
         return max(int(raw or 1), 1)
     except ValueError:
         return 1
+
+
+def _add_percents(result: explore.Exploration) -> None:
+    """Whole percents for the bars, computed once here rather than by filters per row."""
+    result.expected_pct = percent(result.expected)
+    krs = list(result.rows)
+    for group in result.groups:
+        for o in group.objectives:
+            o.pct = percent(o.progress)
+            krs.extend(o.krs)
+    for kr in krs:
+        kr.pct, kr.expected_pct = percent(kr.progress), percent(kr.expected)
 
 
 @actor_page
@@ -40,13 +53,19 @@ def okrs(request: HttpRequest) -> HttpResponse:
         if view == "list":
             result = explore.explore_list(actor, cycle, teams, filters, now, page)
         else:
-            result = explore.explore_tree(actor, cycle, teams, filters, now)
+            result = explore.explore_tree(actor, cycle, teams, filters, now, page)
+    if result is not None:
+        _add_percents(result)
     # The current filters without the view and page, for the view switch and the pager.
     params = request.GET.copy()
     for key in ("view", "page"):
         params.pop(key, None)
     if cycle is not None:
         params["cycle"] = str(cycle.pk)
+    page_size = explore.LIST_PAGE_SIZE if view == "list" else explore.TREE_PAGE_SIZE
+    total = 0
+    if result is not None:
+        total = result.row_count if view == "list" else result.objective_count
     context = {
         "actor": actor,
         "cycles": cycles,
@@ -54,15 +73,17 @@ def okrs(request: HttpRequest) -> HttpResponse:
         "view": view,
         "filters": filters,
         "teams": teams,
-        "owners": explore.owner_choices(actor, cycle) if cycle else [],
+        "owners": explore.owner_choices(actor, cycle, filters.owner) if cycle else [],
         "statuses": STATUS_CHOICES,
         "confidences": range(1, 6),
         "result": result,
         "query": params.urlencode(),
         "page": page,
-        "page_size": explore.LIST_PAGE_SIZE,
-        "has_next": bool(result) and page * explore.LIST_PAGE_SIZE < result.row_count,
-        "tree_limit": explore.TREE_LIMIT,
+        "page_size": page_size,
+        "paged": total > page_size,
+        "has_next": page * page_size < total,
+        "first_shown": (page - 1) * page_size + 1,
+        "last_shown": min(page * page_size, total),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "web/explorer/_results.html" if partial else "web/explorer/okrs.html"
