@@ -63,8 +63,7 @@ def create_team(actor: Actor, *, name: str, parent_id: int | None = None) -> Tea
         workspace_id=actor.workspace_id, name=fields["name"], parent_id=parent_id
     )
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="create",
         obj=team,
         after=snapshot(team),
@@ -85,8 +84,7 @@ def update_team(actor: Actor, team: Team, **fields) -> Team:
     team.save()
     b, a = changed(before, snapshot(team))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="update",
         obj=team,
         before=b,
@@ -102,8 +100,7 @@ def delete_team(actor: Actor, team: Team) -> None:
     if team.children.exists() or team.objectives.exists():
         raise Conflict(_("The team still has sub-teams or objectives; move them first."))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="delete",
         obj=team,
         before=snapshot(team),
@@ -132,8 +129,7 @@ def set_team_members(actor: Actor, team: Team, user_ids: list[int]) -> Team:
         [TeamMember(team=team, user_id=u) for u in sorted(set(user_ids) - set(before))]
     )
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="members",
         obj=team,
         before={"member_ids": before},
@@ -177,8 +173,7 @@ def add_member(
         _team_parent(actor, team_id)
         TeamMember.objects.get_or_create(team_id=team_id, user=user)
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="create",
         obj=membership,
         after={"email": email, "role": role, "team_ids": team_ids or []},
@@ -228,8 +223,7 @@ def update_member(actor: Actor, membership: Membership, **fields) -> Membership:
     after = picture()
     b, a = changed(before, after)
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="update",
         obj=membership,
         before=b,
@@ -258,8 +252,7 @@ def remove_member(actor: Actor, membership: Membership) -> None:
         revoked_at=timezone.now()
     )
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="delete",
         obj=membership,
         before={"user_id": membership.user_id, "role": membership.role},
@@ -279,8 +272,7 @@ def create_token(actor: Actor, *, name: str = "") -> tuple[ApiToken, str]:
         key_hash=hash_token(raw),
     )
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="create",
         obj=token,
         after={"name": token.name, "prefix": token.prefix},
@@ -295,7 +287,7 @@ def revoke_token(actor: Actor, token: ApiToken) -> None:
         raise Forbidden(_("You may revoke only your own tokens."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="revoke", obj=token)
+    record(actor, action="revoke", obj=token)
 
 
 def authenticate_token(raw: str) -> ApiToken | None:
@@ -413,7 +405,7 @@ def resend_invitation(actor: Actor, membership: Membership, *, site_url: str) ->
     if membership.workspace_id != actor.workspace_id:
         raise Forbidden(_("Only workspace admins may do this."))
     _send_invitation(actor, membership.user, site_url)
-    record(workspace_id=actor.workspace_id, actor_id=actor.user_id, action="invite", obj=membership)
+    record(actor, action="invite", obj=membership)
 
 
 WORKSPACE_SETTINGS = (
@@ -504,8 +496,7 @@ def update_workspace(actor: Actor, **fields):
     b, a = changed(before, snapshot(workspace))
     if a:
         record(
-            workspace_id=workspace.pk,
-            actor_id=actor.user_id,
+            actor,
             action="update",
             obj=workspace,
             before=b,

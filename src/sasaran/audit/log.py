@@ -24,9 +24,8 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
 
 
 def record(
+    actor,
     *,
-    workspace_id: int,
-    actor_id: int | None,
     action: str,
     obj: models.Model,
     objective_id: int | None = None,
@@ -34,9 +33,10 @@ def record(
     after: dict | None = None,
     note: str = "",
 ) -> AuditEntry:
+    """One entry by `actor` (an accounts.queries.Actor) in the actor's workspace."""
     return AuditEntry.objects.create(
-        workspace_id=workspace_id,
-        actor_id=actor_id,
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
         action=action,
         object_type=obj._meta.model_name or "",
         object_id=obj.pk,

@@ -194,8 +194,7 @@ def create_cycle(actor: Actor, **fields) -> Cycle:
     _check_cycle_fields(actor, fields)
     cycle = Cycle.objects.create(workspace_id=actor.workspace_id, **fields)
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="create",
         obj=cycle,
         after=snapshot(cycle),
@@ -226,8 +225,7 @@ def update_cycle(actor: Actor, cycle: Cycle, **fields) -> Cycle:
     cycle.save()
     b, a = changed(before, snapshot(cycle))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="update",
         obj=cycle,
         before=b,
@@ -248,8 +246,7 @@ def delete_cycle(actor: Actor, cycle: Cycle) -> None:
     if cycle.objectives.exists() or cycle.children.exists():
         raise Conflict(_("The cycle still holds objectives or cycles; remove them first."))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="delete",
         obj=cycle,
         before=snapshot(cycle),
@@ -313,8 +310,7 @@ def close_cycle(
     cycle.closed_at = now
     cycle.save(update_fields=["state", "closed_at"])
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="close",
         obj=cycle,
         after={"scores": {kr.pk: kr.score for kr in krs}},
@@ -367,8 +363,7 @@ def grade_key_result(actor: Actor, kr: KeyResult, score: Any, reason: str) -> Ke
     objective.save(update_fields=["score", "updated_at"])
     b, a = changed(before, snapshot(kr, ["score", "score_reason"]))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="grade",
         obj=kr,
         objective_id=objective.pk,
@@ -395,8 +390,7 @@ def _save_retrospective(actor: Actor, objective_id: int, fields: dict[str, str])
     retro.save()
     b, a = changed(before, snapshot(retro, sorted(allowed)))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="retrospective",
         obj=retro,
         objective_id=objective_id,
@@ -498,8 +492,7 @@ def create_objective(actor: Actor, **fields) -> Objective:
     rollup.refresh_objective_chain(objective)
     objective.refresh_from_db()
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="create",
         obj=objective,
         objective_id=objective.pk,
@@ -561,8 +554,7 @@ def update_objective(actor: Actor, objective: Objective, **fields) -> Objective:
     objective.refresh_from_db()
     b, a = changed(before, snapshot(objective))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="update",
         obj=objective,
         objective_id=objective.pk,
@@ -580,8 +572,7 @@ def delete_objective(actor: Actor, objective: Objective) -> None:
     note = guard_open(actor, objective.cycle)
     parent_id = objective.parent_id
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="delete",
         obj=objective,
         objective_id=objective.pk,
@@ -709,8 +700,7 @@ def create_key_result(actor: Actor, objective: Objective, **fields) -> KeyResult
     rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="create",
         obj=kr,
         objective_id=objective.pk,
@@ -748,8 +738,7 @@ def update_key_result(actor: Actor, kr: KeyResult, **fields) -> KeyResult:
     rollup.refresh_objective_chain(objective)
     b, a = changed(before, {**snapshot(kr), "milestones": _milestone_list(kr)})
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="override" if override_only else "update",
         obj=kr,
         objective_id=objective.pk,
@@ -812,8 +801,7 @@ def delete_key_result(actor: Actor, kr: KeyResult) -> None:
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="delete",
         obj=kr,
         objective_id=objective.pk,
@@ -923,8 +911,7 @@ def create_checkin(
     rollup.refresh_objective_chain(kr.objective, now=now)
     b, a = changed(before, snapshot(kr, ["current_value", "confidence", "status", "progress"]))
     record(
-        workspace_id=actor.workspace_id,
-        actor_id=actor.user_id,
+        actor,
         action="check-in",
         obj=kr,
         objective_id=kr.objective_id,
@@ -1015,8 +1002,7 @@ def carry_over(
             )
             carried_objectives[source.pk] = target_obj
             record(
-                workspace_id=actor.workspace_id,
-                actor_id=actor.user_id,
+                actor,
                 action="create",
                 obj=target_obj,
                 objective_id=target_obj.pk,
@@ -1058,8 +1044,7 @@ def carry_over(
         )
         rollup.refresh_key_result(new)
         record(
-            workspace_id=actor.workspace_id,
-            actor_id=actor.user_id,
+            actor,
             action="carry-over",
             obj=new,
             objective_id=target_obj.pk,
