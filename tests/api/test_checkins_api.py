@@ -7,26 +7,7 @@ import pytest
 from django.utils import timezone
 
 from sasaran.okrs import actions
-from tests.api import build_org, call
-
-
-@pytest.fixture
-def org(actor_of, admin, owner, teammate, seller, viewer, company, product, sales, cycle):
-    return build_org(
-        actor_of,
-        admin=admin,
-        owner=owner,
-        seller=seller,
-        company=company,
-        product=product,
-        sales=sales,
-        cycle=cycle,
-    )
-
-
-@pytest.fixture
-def as_owner(api_client, owner):
-    return api_client(owner)
+from tests.api import call
 
 
 def check_in(client, kr_id, **body):

@@ -5,21 +5,12 @@ reason), objective scores as the weighted mean, retrospectives, score edits afte
 import pytest
 
 from sasaran.okrs import actions
-from tests.api import build_org, call
+from tests.api import call
 
 
 @pytest.fixture
-def org(actor_of, admin, owner, teammate, seller, viewer, company, product, sales, cycle):
-    org = build_org(
-        actor_of,
-        admin=admin,
-        owner=owner,
-        seller=seller,
-        company=company,
-        product=product,
-        sales=sales,
-        cycle=cycle,
-    )
+def org(org, actor_of, owner, seller):
+    """The shared organisation, with check-ins whose suggested scores are known."""
     o, s = actor_of(owner), actor_of(seller)
     actions.create_checkin(o, org.product_kr.pk, value=46, confidence=4)  # 0.46 -> 0.5
     actions.create_checkin(s, org.sales_kr.pk, value=4.4, confidence=4)  # 0.44 -> 0.4
@@ -29,16 +20,6 @@ def org(actor_of, admin, owner, teammate, seller, viewer, company, product, sale
     )
     actions.create_checkin(o, org.nps_kr.pk, value=10, confidence=5)  # 1.0 -> 1.0
     return org
-
-
-@pytest.fixture
-def as_admin(api_client, admin):
-    return api_client(admin)
-
-
-@pytest.fixture
-def as_owner(api_client, owner):
-    return api_client(owner)
 
 
 def close(client, cycle, **body):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sasaran.okrs import actions
 from sasaran.okrs.models import Cycle, CycleState
-from tests.api import build_org, call
+from tests.api import call
 
 TEAM = {"id", "name", "parent_id"}
 CYCLE = {"id", "name", "start_date", "end_date", "state", "parent_id"}
@@ -64,30 +64,6 @@ CHECK_IN = {
     "author_id",
 }
 STATUSES = {"on_track", "at_risk", "off_track", "done"}
-
-
-@pytest.fixture
-def org(actor_of, admin, owner, teammate, seller, viewer, company, product, growth, sales, cycle):
-    return build_org(
-        actor_of,
-        admin=admin,
-        owner=owner,
-        seller=seller,
-        company=company,
-        product=product,
-        sales=sales,
-        cycle=cycle,
-    )
-
-
-@pytest.fixture
-def as_owner(api_client, owner):
-    return api_client(owner)
-
-
-@pytest.fixture
-def as_admin(api_client, admin):
-    return api_client(admin)
 
 
 def _is_progress(value) -> bool:

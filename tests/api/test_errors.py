@@ -11,7 +11,7 @@ from sasaran.accounts.actions import create_token, remove_member
 from sasaran.accounts.models import ApiToken, Membership
 from sasaran.accounts.queries import actor_for
 from sasaran.okrs import actions
-from tests.api import build_org, call
+from tests.api import call
 
 
 @pytest.fixture(autouse=True)
@@ -20,25 +20,6 @@ def fresh_rate_limit():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def org(actor_of, admin, owner, teammate, seller, viewer, company, product, sales, cycle):
-    return build_org(
-        actor_of,
-        admin=admin,
-        owner=owner,
-        seller=seller,
-        company=company,
-        product=product,
-        sales=sales,
-        cycle=cycle,
-    )
-
-
-@pytest.fixture
-def as_owner(api_client, owner):
-    return api_client(owner)
 
 
 def assert_error(response, status: int, field: str | None = None) -> dict:

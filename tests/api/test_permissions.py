@@ -12,7 +12,7 @@ from sasaran.accounts.actions import create_token
 from sasaran.accounts.queries import actor_for
 from sasaran.audit.models import AuditEntry
 from sasaran.okrs import actions
-from tests.api import build_org, call
+from tests.api import call
 
 # Every operation of the spec (test_every_operation_of_the_spec_is_in_the_table keeps it so).
 # "{name}" in a path and "@name" in a body stand for the id of that row of this workspace.
@@ -86,20 +86,6 @@ def fresh_rate_limit():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def org(actor_of, admin, owner, teammate, seller, viewer, company, product, growth, sales, cycle):
-    return build_org(
-        actor_of,
-        admin=admin,
-        owner=owner,
-        seller=seller,
-        company=company,
-        product=product,
-        sales=sales,
-        cycle=cycle,
-    )
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def assets_of(html: str) -> list[str]:
     return list(dict.fromkeys(parser.urls))  # a file referenced twice is fetched once
 
 
-def fetch_asset(client, url: str) -> bytes:
+def fetch_asset(url: str) -> bytes:
     """The asset's bytes, read where whitenoise serves them from (the static finders).
 
     Not through the test client: its streamed file responses re-attach Django's
@@ -101,7 +101,7 @@ def test_first_load_under_200_kb_and_later_navigation_lighter(
         assets = assets_of(html.decode())
         assert assets, f"{url}: expected the page to load its CSS and JavaScript"
         assert [a for a in assets if "//" in a] == [], f"{url}: an asset from another origin"
-        bodies = {a: fetch_asset(client, a) for a in assets}
+        bodies = {a: fetch_asset(a) for a in assets}
         first = len(html) + sum(len(b) for b in bodies.values())
         first_gz = len(gzip.compress(html)) + sum(len(gzip.compress(b)) for b in bodies.values())
         later = len(html)  # CSS and JS come from the cache
