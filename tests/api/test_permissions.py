@@ -260,6 +260,10 @@ def test_member_of_another_team_gets_403_editing_products_okrs(
 @pytest.mark.parametrize("endpoint", PRODUCT_OKR_WRITES, ids=_label)
 def test_member_of_the_team_may_edit_its_okrs(endpoint, ids, api_client, teammate):
     response = request(api_client(teammate), endpoint, ids)
+    if endpoint[0] == "delete" and response.status_code == 409:
+        # Allowed, and refused for another reason: the OKR has check-ins, which are kept.
+        assert "kept for good" in response.json()["detail"]
+        return
     assert response.status_code in (200, 201, 204), response.content
 
 

@@ -2,6 +2,7 @@
 objective, then closes the cycle with grades and a retrospective."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sasaran.okrs import actions
 from sasaran.okrs.models import CycleState, KeyResult, Objective, Retrospective
@@ -22,14 +23,14 @@ def test_admin_creates_aligned_objective_with_two_krs(
     first = page.locator("fieldset.kr-fields").nth(0)
     first.get_by_role("textbox", name="Key result", exact=True).fill("Activation from 20% to 50%")
     first.get_by_label("Measured as").select_option("percentage")
-    assert first.get_by_label("Currency (ISO code)").is_hidden()
+    expect(first.get_by_label("Currency (ISO code)")).to_be_hidden()
     first.get_by_label("Start (baseline)").fill("20")
     first.get_by_label("Target").fill("50")
     page.get_by_role("button", name="Add another key result").click()
     second = page.locator("fieldset.kr-fields").nth(1)
     second.get_by_role("textbox", name="Key result", exact=True).fill("Ship the checklist")
     second.get_by_label("Measured as").select_option("milestones")
-    assert second.get_by_label("Target").is_hidden()
+    expect(second.get_by_label("Target")).to_be_hidden()
     second.get_by_label("Milestone 1").fill("Design")
     second.get_by_role("button", name="Add a milestone").click()
     second.get_by_label("Milestone 2").fill("Release")
@@ -59,12 +60,12 @@ def test_admin_closes_cycle_with_grades_and_retrospective(
     page.get_by_label("Learnings").fill("NPS follows support speed")
     page.get_by_role("button", name="Close Current quarter with these scores").click()
     # No reason given: the page says so next to the field and closes nothing.
-    assert page.locator(f"#reason-{kr.pk}-error").is_visible()
-    assert page.get_by_label("What worked").input_value() == "Weekly customer calls"
+    expect(page.locator(f"#reason-{kr.pk}-error")).to_be_visible()
+    expect(page.get_by_label("What worked")).to_have_value("Weekly customer calls")
     page.get_by_label("Reason for the score of NPS 20 to 50").fill("Survey sample was small")
     page.get_by_role("button", name="Close Current quarter with these scores").click()
     page.wait_for_url(f"{live_server.url}/cycles/{cycle.pk}/celebrate/")
-    assert page.get_by_text("NPS jumped").is_visible()
+    expect(page.get_by_text("NPS jumped")).to_be_visible()
     cycle.refresh_from_db()
     assert cycle.state == CycleState.CLOSED
     assert KeyResult.objects.get(pk=kr.pk).score == 0.6

@@ -1,7 +1,10 @@
 """In the browser: the explorer filters in place with htmx; the alignment map expands without
 JavaScript of our own."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from sasaran.okrs import actions
 from tests.okrs.helpers import key_result, objective
@@ -27,21 +30,22 @@ def test_filtering_by_status_swaps_the_rows_in_place(signed_in, okrs, live_serve
     page.get_by_role("link", name="OKRs", exact=True).click()
     page.wait_for_url(f"{live_server.url}/okrs/")
     page.get_by_role("link", name="List").click()
-    assert page.get_by_role("row", name="Time to first value under a day").is_visible()
+    expect(page.get_by_role("row", name="Time to first value under a day")).to_be_visible()
     page.evaluate("window.__same_page = true")  # survives only if the page is not reloaded
 
     page.get_by_label("Status").select_option("on_track")
     page.get_by_role("row", name="Time to first value under a day").wait_for(state="detached")
-    assert page.get_by_role("row", name="Activation from 20% to 50%").is_visible()
+    expect(page.get_by_role("row", name="Activation from 20% to 50%")).to_be_visible()
     assert page.evaluate("window.__same_page") is True
-    assert "status=on_track" in page.url and "view=list" in page.url  # shareable
+    expect(page).to_have_url(re.compile(r"status=on_track"))  # shareable
+    assert "view=list" in page.url
 
 
 def test_alignment_map_expands_a_collapsed_node(signed_in, okrs):
     page = signed_in("owner@example.com")
     page.get_by_role("link", name="Alignment").click()
-    assert page.get_by_role("heading", name="Alignment in Current quarter").is_visible()
+    expect(page.get_by_role("heading", name="Alignment in Current quarter")).to_be_visible()
     growth = page.get_by_role("link", name="Grow self-serve revenue")
-    assert not growth.is_visible()
+    expect(growth).to_be_hidden()
     page.get_by_text("1 aligned objective").last.click()
     growth.wait_for(state="visible")

@@ -1,6 +1,7 @@
 """In the browser: signing in shows the active cycle's OKRs; private objectives stay private."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sasaran.okrs import actions
 from tests.okrs.helpers import key_result, objective
@@ -25,17 +26,17 @@ def okrs(actor_of, admin, owner, cycle, company, product):
 def test_sign_in_shows_active_cycle_okrs_with_progress(signed_in, okrs, owner, live_server):
     page = signed_in("owner@example.com")
     page.goto(f"{live_server.url}/okrs/")
-    assert page.get_by_role("heading", name="OKRs for Current quarter").is_visible()
+    expect(page.get_by_role("heading", name="OKRs for Current quarter")).to_be_visible()
     row = page.get_by_role("row", name="Activation from 20% to 50%")
-    assert "50%" in row.inner_text()
-    assert page.get_by_role("link", name="Quiet pricing experiment").is_visible()
+    expect(row).to_contain_text("50%")
+    expect(page.get_by_role("link", name="Quiet pricing experiment")).to_be_visible()
 
 
 def test_private_objective_is_invisible_to_another_team(signed_in, okrs, seller, live_server):
     page = signed_in("seller@example.com")
     page.goto(f"{live_server.url}/okrs/")
-    assert page.get_by_role("link", name="Make onboarding effortless").is_visible()
-    assert page.get_by_text("Quiet pricing experiment").count() == 0
+    expect(page.get_by_role("link", name="Make onboarding effortless")).to_be_visible()
+    expect(page.get_by_text("Quiet pricing experiment")).to_have_count(0)
 
 
 def test_wrong_password_keeps_you_on_the_form(page, live_server, owner):
@@ -43,5 +44,5 @@ def test_wrong_password_keeps_you_on_the_form(page, live_server, owner):
     page.get_by_label("Email").fill("owner@example.com")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.url.endswith("/login/")

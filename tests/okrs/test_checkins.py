@@ -267,3 +267,18 @@ def test_boolean_forecast_is_not_done_by_a_falling_line(actor_of, owner, cycle, 
         )
     kr.refresh_from_db()
     assert kr.forecast_progress == 0.0
+
+
+def test_check_ins_are_kept_so_what_has_them_is_not_deleted(setup, actor_of, owner):
+    _, team_obj, kr = setup
+    actions.create_checkin(actor_of(owner), kr.pk, value=30.0, confidence=3)
+    with pytest.raises(Conflict, match="weight to 0"):
+        actions.delete_key_result(actor_of(owner), KeyResult.objects.get(pk=kr.pk))
+    with pytest.raises(Conflict, match="weights"):
+        actions.delete_objective(actor_of(owner), Objective.objects.get(pk=team_obj.pk))
+    assert CheckIn.objects.filter(key_result=kr).count() == 1
+    assert KeyResult.objects.filter(pk=kr.pk).exists()
+    # Without check-ins a key result still goes.
+    spare = key_result(actor_of(owner), team_obj, title="Spare")
+    actions.delete_key_result(actor_of(owner), spare)
+    assert not KeyResult.objects.filter(pk=spare.pk).exists()

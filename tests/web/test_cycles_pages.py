@@ -157,12 +157,42 @@ def test_carry_over_links_the_copies_to_their_origin(client, actor_of, admin, ow
     response = client.post(
         f"/cycles/{cycle.pk}/carry-over/", {"target": str(nxt.pk), "kr": [str(churn.pk)]}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == f"/okrs/?cycle={nxt.pk}"
+    assert "1 key result carried into Next." in client.get(response.url).content.decode()
     copy = KeyResult.objects.get(objective__cycle=nxt)
     assert copy.origin_id == churn.pk and copy.start_value == 4.5
     assert copy.objective.origin_id == obj.pk
     again = client.get(f"/cycles/{cycle.pk}/carry-over/").content.decode()
     assert "already carried into Next" in again
+    # Offered again, but no longer ticked: carrying twice is a choice, not a default.
+    assert f'value="{churn.pk}">' in again and f'value="{nps.pk}" checked' in again
+
+
+def test_activating_a_quarter_starts_its_year_and_warns_of_another_running_quarter(
+    client, admin, workspace, cycle
+):
+    year = Cycle.objects.create(
+        workspace=workspace,
+        name="FY",
+        start_date=cycle.start_date,
+        end_date=cycle.start_date + dt.timedelta(days=364),
+    )
+    cycle.parent = year
+    cycle.save()
+    nxt = Cycle.objects.create(
+        workspace=workspace,
+        name="Next quarter",
+        parent=year,
+        start_date=cycle.end_date + dt.timedelta(days=1),
+        end_date=cycle.end_date + dt.timedelta(days=90),
+    )
+    client.force_login(admin)
+    response = client.post(f"/cycles/{nxt.pk}/activate/", follow=True)
+    year.refresh_from_db()
+    assert year.state == CycleState.ACTIVE
+    html = response.content.decode()
+    assert "Next quarter is now active." in html
+    assert "Current quarter is still active too" in html
 
 
 def test_viewer_cannot_carry_over(client, viewer, cycle):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from sasaran.okrs import actions
 from sasaran.okrs.models import KeyResult, Objective
 from tests.okrs.helpers import key_result, objective
 
@@ -307,3 +308,29 @@ def test_template_with_milestones_saves_objective_and_krs(client, owner, cycle, 
     assert client.post("/objectives/new/", data).status_code == 302
     kr = KeyResult.objects.get(title="Launch ready")
     assert [m.weight for m in kr.milestones.all()] == [1.0, 2.0]
+
+
+def test_owner_choices_leave_out_viewers_but_keep_the_current_owner(
+    client, actor_of, admin, owner, viewer, cycle, product
+):
+    client.force_login(owner)
+    new = client.get(f"/objectives/new/?cycle={cycle.pk}").content.decode()
+    assert f'<option value="{owner.pk}"' in new and f'<option value="{admin.pk}"' in new
+    assert f'<option value="{viewer.pk}"' not in new  # a viewer cannot check in
+    # An objective a viewer already owns keeps its owner in the edit form.
+    obj = objective(actor_of(admin), cycle, product, title="Owned by a viewer", owner_id=viewer.pk)
+    edit = client.get(f"/objectives/{obj.pk}/edit/").content.decode()
+    assert f'<option value="{viewer.pk}" selected' in edit
+
+
+def test_deleting_a_key_result_with_check_ins_is_refused_on_the_page(
+    client, actor_of, owner, cycle, product
+):
+    obj = objective(actor_of(owner), cycle, product)
+    kr = key_result(actor_of(owner), obj)
+    actions.create_checkin(actor_of(owner), kr.pk, value=30.0, confidence=3)
+    client.force_login(owner)
+    refused = client.post(f"/key-results/{kr.pk}/delete/")
+    assert refused.status_code == 409
+    assert "set its weight to 0" in refused.content.decode()
+    assert KeyResult.objects.filter(pk=kr.pk).exists()

@@ -52,7 +52,7 @@ def test_it_shows_the_objective_its_krs_feed_history_and_alignment(client, okr, 
     assert "2/5 · Low" in html  # confidence as text, not only colour
     assert "Off track" in html  # confidence 2 caps the status
     assert "Shipped the wizard" in html and "Email provider" in html
-    assert "Olga Owner checked in on key result" in html  # the audit history
+    assert "Olga Owner checked in on the key result “Activation from 20 to 50”" in html
     assert "<svg" in html and "Value over time" in html
     assert "will reach the target" in html or "will miss the target" in html
 
@@ -140,3 +140,20 @@ def test_query_count_does_not_grow_with_key_results(client, actor_of, owner, cyc
         client.force_login(owner)
         counts.append(_page_queries(client, obj.pk))
     assert counts[0] == counts[1], counts
+
+
+def test_history_names_people_and_objectives_instead_of_ids(
+    client, okr, owner, teammate, admin, actor_of, cycle, company
+):
+    top, obj, _ = okr
+    hidden = objective(
+        actor_of(admin), cycle, company, title="Board-only plan", visibility=Visibility.PRIVATE
+    )
+    actions.update_objective(actor_of(admin), obj, owner_id=teammate.pk, parent_id=hidden.pk)
+    client.force_login(owner)
+    html = client.get(f"/objectives/{obj.pk}/").content.decode()
+    assert "Ada Admin changed the objective “Make onboarding effortless”" in html
+    assert f"<del>{owner.display_name}</del> → <ins>{teammate.display_name}</ins>" in html
+    # The old parent is named; the private new one is not, to someone who cannot see it.
+    assert "<del>Win the SME market</del> → <ins>(not visible to you)</ins>" in html
+    assert "Board-only plan" not in html

@@ -199,7 +199,23 @@ def create_cycle(actor: Actor, **fields) -> Cycle:
         obj=cycle,
         after=snapshot(cycle),
     )
+    _start_parent(actor, cycle)
     return cycle
+
+
+def _start_parent(actor: Actor, cycle: Cycle) -> None:
+    """A quarter cannot run inside a year still being planned: activating it starts the year."""
+    if cycle.state != CycleState.ACTIVE or cycle.parent_id is None:
+        return
+    parent = Cycle.objects.select_for_update().get(pk=cycle.parent_id)
+    if parent.state != CycleState.PLANNING:
+        return
+    before = snapshot(parent)
+    parent.state = CycleState.ACTIVE
+    parent.save(update_fields=["state"])
+    b, a = changed(before, snapshot(parent))
+    note = f"activated with {cycle.name}"
+    record(actor, action="update", obj=parent, before=b, after=a, note=note)
 
 
 @transaction.atomic
@@ -232,6 +248,7 @@ def update_cycle(actor: Actor, cycle: Cycle, **fields) -> Cycle:
         after=a,
         note=note,
     )
+    _start_parent(actor, cycle)
     if dates_changed:
         # Expected progress, status and forecast all hang on the cycle's dates.
         rollup.recompute_workspace(actor.workspace)
@@ -298,14 +315,14 @@ def close_cycle(
     objectives = list(Objective.objects.filter(cycle=cycle))
     _score_objectives(objectives, krs)
     Objective.objects.bulk_update(objectives, ["score"], batch_size=500)
-    obj_ids = {o.pk for o in objectives}
+    by_objective = {o.pk: o for o in objectives}
     for obj_id, retro in retrospectives.items():
-        if obj_id not in obj_ids:
+        if obj_id not in by_objective:
             raise Invalid(
                 _("Objective %(id)s is not in this cycle.") % {"id": obj_id},
                 field="retrospectives",
             )
-        _save_retrospective(actor, obj_id, retro)
+        _save_retrospective(actor, by_objective[obj_id], retro)
     cycle.state = CycleState.CLOSED
     cycle.closed_at = now
     cycle.save(update_fields=["state", "closed_at"])
@@ -373,7 +390,9 @@ def grade_key_result(actor: Actor, kr: KeyResult, score: Any, reason: str) -> Ke
     return kr
 
 
-def _save_retrospective(actor: Actor, objective_id: int, fields: dict[str, str]) -> Retrospective:
+def _save_retrospective(
+    actor: Actor, objective: Objective, fields: dict[str, str]
+) -> Retrospective:
     allowed = {"what_worked", "learnings", "root_causes"}
     extra = set(fields) - allowed
     if extra:
@@ -381,7 +400,7 @@ def _save_retrospective(actor: Actor, objective_id: int, fields: dict[str, str])
             _("Unknown retrospective field: %(f)s.") % {"f": sorted(extra)[0]},
             field="retrospectives",
         )
-    retro, _created = Retrospective.objects.get_or_create(objective_id=objective_id)
+    retro, _created = Retrospective.objects.get_or_create(objective=objective)
     before = snapshot(retro, sorted(allowed))
     for name in allowed & set(fields):
         setattr(retro, name, (fields[name] or "").strip())
@@ -393,7 +412,7 @@ def _save_retrospective(actor: Actor, objective_id: int, fields: dict[str, str])
         actor,
         action="retrospective",
         obj=retro,
-        objective_id=objective_id,
+        objective_id=objective.pk,
         before=b,
         after=a,
     )
@@ -405,7 +424,7 @@ def save_retrospective(actor: Actor, objective: Objective, **fields: str) -> Ret
     """Retrospectives are written at and after the close, so a closed cycle accepts them."""
     _visible_or_404(actor, objective)
     require_edit(actor, objective)
-    return _save_retrospective(actor, objective.pk, fields)
+    return _save_retrospective(actor, objective, fields)
 
 
 # ---- objectives ------------------------------------------------------------------------------
@@ -570,6 +589,14 @@ def delete_objective(actor: Actor, objective: Objective) -> None:
     _visible_or_404(actor, objective)
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
+    if CheckIn.objects.filter(key_result__objective=objective).exists():
+        # Check-ins are kept for good (PRODUCT §1): what has them is not deleted.
+        raise Conflict(
+            _(
+                "Its key results have check-ins, which are kept for good: set the weights of "
+                "the objective and its key results to 0 to stop counting them instead."
+            )
+        )
     parent_id = objective.parent_id
     record(
         actor,
@@ -800,6 +827,13 @@ def delete_key_result(actor: Actor, kr: KeyResult) -> None:
     _visible_or_404(actor, objective)
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
+    if kr.check_ins.exists():
+        raise Conflict(
+            _(
+                "This key result has check-ins, which are kept for good: set its weight to 0 "
+                "to stop counting it instead."
+            )
+        )
     record(
         actor,
         action="delete",

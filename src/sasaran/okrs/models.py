@@ -264,4 +264,5 @@ class Retrospective(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Retrospective of {self.objective_id}"
+        # The audit log names the objective (the retrospective has no title of its own).
+        return self.objective.title

@@ -9,6 +9,7 @@ from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sasaran.errors import Forbidden, Invalid
@@ -75,6 +76,19 @@ def cycle_activate(request, cycle_id: int):
     cycle = queries.get_cycle(request.actor, cycle_id)
     actions.update_cycle(request.actor, cycle, state=CycleState.ACTIVE)
     messages.success(request, _("%(name)s is now active.") % {"name": cycle.name})
+    # Two quarters running at once is allowed (late check-ins), but rarely meant: say so.
+    still = (
+        queries.cycles(request.actor)
+        .filter(state=CycleState.ACTIVE, parent_id=cycle.parent_id)
+        .exclude(pk=cycle.pk)
+        .values_list("name", flat=True)
+    )
+    for name in still:
+        messages.warning(
+            request,
+            _("%(name)s is still active too: close it once its last check-ins are in.")
+            % {"name": name},
+        )
     return redirect("/cycles/")
 
 
@@ -260,11 +274,20 @@ def cycle_carry_over(request, cycle_id: int):
             error = _("Choose the cycle to carry the key results into.")
         else:
             try:
-                actions.carry_over(actor, cycle, target, sorted(chosen_ids))
+                carried = actions.carry_over(actor, cycle, target, sorted(chosen_ids))
             except Invalid as exc:
                 error = exc.message
             else:
-                return redirect(f"/?cycle={target.pk}")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s key result carried into %(name)s.",
+                        "%(n)s key results carried into %(name)s.",
+                        len(carried),
+                    )
+                    % {"n": len(carried), "name": target.name},
+                )
+                return redirect(f"/okrs/?cycle={target.pk}")
     return render(
         request,
         "web/cycles/carry_over.html",

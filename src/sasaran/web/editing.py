@@ -5,6 +5,7 @@ with what the user typed kept. The new-objective page takes the objective and it
 in one form, saved in one transaction.
 """
 
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
@@ -13,8 +14,8 @@ from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sasaran.accounts.models import Team, User
-from sasaran.errors import Forbidden, Invalid
+from sasaran.accounts.models import Membership, Role, Team, User
+from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, queries, templates_data
 from sasaran.okrs.models import Cycle, CycleState, KeyResult, Objective
 from sasaran.okrs.permissions import require_edit
@@ -28,10 +29,12 @@ class _Rollback(Exception):
     """Undo the objective when one of its key results is refused."""
 
 
-def _members(actor) -> list[User]:
-    return list(
-        User.objects.filter(memberships__workspace_id=actor.workspace_id).order_by("name", "email")
-    )
+def _members(actor, current: int | None = None) -> list[User]:
+    """Who may own an objective or key result: members and admins (a viewer cannot check in),
+    plus the current owner so that editing never silently changes it."""
+    owners = Membership.objects.filter(workspace_id=actor.workspace_id).exclude(role=Role.VIEWER)
+    users = User.objects.filter(Q(pk__in=owners.values("user_id")) | Q(pk=current))
+    return list(users.order_by("name", "email"))
 
 
 def _teams(actor, current_id: int | None = None) -> list[Team]:
@@ -102,7 +105,7 @@ def _objective_form(actor, data=None, *, initial=None, objective=None):
         initial={"cycle_id": chosen.pk if chosen else None, **(initial or {})},
         cycles=cycles,
         teams=_teams(actor, objective.team_id if objective else None),
-        members=_members(actor),
+        members=_members(actor, objective.owner_id if objective else None),
         parents=parent_choices(actor, chosen, objective),
     )
 
@@ -277,19 +280,31 @@ def edit_objective(request, objective_id: int):
 @actor_page
 def delete_objective(request, objective_id: int):
     objective = _editable_objective(request, objective_id)
-    if request.method == "POST":
-        actions.delete_objective(request.actor, objective)
-        return redirect("/")
-    return render(
+    return _confirm_delete(
         request,
-        "web/editing/confirm_delete.html",
-        {
+        objective,
+        delete=actions.delete_objective,
+        done="/",
+        context={
             "thing": objective.title,
-            "what": _("objective"),
+            "question": _("Delete this objective?"),
             "cancel": f"/objectives/{objective.pk}/",
             "count": objective.key_results.count(),
         },
     )
+
+
+def _confirm_delete(request, obj, *, delete, done: str, context: dict):
+    """The confirmation page; on POST the delete, or the page again with the action's refusal."""
+    if request.method == "POST":
+        try:
+            delete(request.actor, obj)
+        except Conflict as exc:
+            context = {**context, "refused": exc.message}
+            return render(request, "web/editing/confirm_delete.html", context, status=exc.status)
+        messages.success(request, _("“%(thing)s” was deleted.") % {"thing": context["thing"]})
+        return redirect(done)
+    return render(request, "web/editing/confirm_delete.html", context)
 
 
 def _render_kr(request, form, objective, kr=None, status=200):
@@ -334,7 +349,7 @@ def _editable_kr(request, kr_id: int) -> KeyResult:
 def edit_key_result(request, kr_id: int):
     actor = request.actor
     kr = _editable_kr(request, kr_id)
-    members = _members(actor)
+    members = _members(actor, kr.owner_id)
     if request.method == "POST":
         form = KeyResultForm(request.POST, members=members)
         if form.is_valid():
@@ -370,16 +385,14 @@ def edit_key_result(request, kr_id: int):
 @actor_page
 def delete_key_result(request, kr_id: int):
     kr = _editable_kr(request, kr_id)
-    if request.method == "POST":
-        objective_id = kr.objective_id
-        actions.delete_key_result(request.actor, kr)
-        return redirect(f"/objectives/{objective_id}/")
-    return render(
+    return _confirm_delete(
         request,
-        "web/editing/confirm_delete.html",
-        {
+        kr,
+        delete=actions.delete_key_result,
+        done=f"/objectives/{kr.objective_id}/",
+        context={
             "thing": kr.title,
-            "what": _("key result"),
+            "question": _("Delete this key result?"),
             "cancel": f"/objectives/{kr.objective_id}/",
             "count": None,
         },

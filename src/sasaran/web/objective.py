@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format, get_format, number_format, sanitize_separators
+from django.utils.formats import date_format, get_format, sanitize_separators
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from sasaran.okrs import actions, queries, rollup
 from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective, Retrospective
 from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
+from sasaran.web.history import history_items
 from sasaran.web.pages import actor_page
 from sasaran.web.templatetags.sasaran import value as format_value
 
@@ -37,43 +38,6 @@ CONFIDENCE_LABELS = {
     4: gettext_lazy("High"),
     5: gettext_lazy("Very high"),
 }
-ACTION_LABELS = {
-    "create": gettext_lazy("created"),
-    "update": gettext_lazy("changed"),
-    "delete": gettext_lazy("deleted"),
-    "check-in": gettext_lazy("checked in on"),
-    "override": gettext_lazy("overrode the status of"),
-    "grade": gettext_lazy("graded"),
-    "retrospective": gettext_lazy("wrote the retrospective of"),
-}
-FIELD_LABELS = {
-    "title": gettext_lazy("title"),
-    "description": gettext_lazy("description"),
-    "status": gettext_lazy("status"),
-    "progress": gettext_lazy("progress"),
-    "current_value": gettext_lazy("value"),
-    "start_value": gettext_lazy("start value"),
-    "target_value": gettext_lazy("target value"),
-    "confidence": gettext_lazy("confidence"),
-    "status_override": gettext_lazy("status override"),
-    "status_override_reason": gettext_lazy("reason"),
-    "owner_id": gettext_lazy("owner"),
-    "parent_id": gettext_lazy("aligned to"),
-    "visibility": gettext_lazy("visibility"),
-    "kind": gettext_lazy("kind"),
-    "weight": gettext_lazy("weight"),
-    "due_date": gettext_lazy("due date"),
-    "score": gettext_lazy("score"),
-    "score_reason": gettext_lazy("score reason"),
-}
-STATUS_LABELS = dict(STATUS_CHOICES)
-OBJECT_LABELS = {
-    "objective": gettext_lazy("objective"),
-    "keyresult": gettext_lazy("key result"),
-    "retrospective": gettext_lazy("retrospective"),
-}
-# Bookkeeping columns that say nothing to a reader of the history.
-HIDDEN_FIELDS = {"check_in_id", "status_override_at", "updated_at", "created_at", "position"}
 CHECKIN_FIELDS = ("value", "confidence", "progress_note", "wins", "blockers", "milestones_done")
 
 
@@ -140,7 +104,7 @@ def _objective_context(
         c.kr = kr_by_id[c.key_result_id]
         c.confidence_label = CONFIDENCE_LABELS.get(c.confidence, "")
     feed = checkins[::-1][:FEED_LIMIT]
-    history = [_history_item(e) for e in history_of(actor, obj.pk)[:HISTORY_LIMIT]]
+    history = history_items(actor, history_of(actor, obj.pk)[:HISTORY_LIMIT])
 
     writable = _may(guard_open, actor, cycle)
     can_edit = writable and _may(require_edit, actor, obj)
@@ -175,43 +139,6 @@ def _objective_context(
         "history": history,
         "status_choices": STATUS_CHOICES,
         "confidence_choices": list(CONFIDENCE_LABELS.items()),
-    }
-
-
-def _short(v: Any, key: str = "") -> str:
-    if isinstance(v, bool):
-        return _("yes") if v else _("no")
-    if isinstance(v, int | float):
-        if key in ("progress", "attainment"):
-            return f"{round(v * 100)}%"
-        places = 2 if v != round(v) else 0
-        return number_format(round(v, 2), decimal_pos=places, use_l10n=True, force_grouping=True)
-    if key in ("status", "status_override") and v in STATUS_LABELS:
-        return str(STATUS_LABELS[v])
-    text = "—" if v in (None, "") else str(v)
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-def _history_item(entry) -> dict[str, Any]:
-    before, after = entry.before or {}, entry.after or {}
-    changes = []
-    if entry.action not in ("create", "delete"):
-        for key in after:
-            if key in HIDDEN_FIELDS:
-                continue
-            label = FIELD_LABELS.get(key, key.replace("_", " "))
-            changes.append(
-                {
-                    "field": label,
-                    "before": _short(before.get(key), key),
-                    "after": _short(after[key], key),
-                }
-            )
-    return {
-        "entry": entry,
-        "verb": ACTION_LABELS.get(entry.action, entry.action),
-        "what": OBJECT_LABELS.get(entry.object_type, entry.object_type),
-        "changes": changes[:8],
     }
 
 

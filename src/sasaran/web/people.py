@@ -7,6 +7,7 @@ may write: a non-admin posting an admin form gets the action's 403.
 from zoneinfo import available_timezones
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -212,6 +213,11 @@ def member(request: HttpRequest, user_id: int) -> HttpResponse:
         raise
     except ActionError as exc:
         return _members_page(request, row_errors={membership.pk: exc.message}, status=exc.status)
+    messages.success(
+        request,
+        _("The role of %(name)s is now %(role)s.")
+        % {"name": membership.user.display_name, "role": Role(membership.role).label},
+    )
     return redirect("settings")
 
 
@@ -224,6 +230,10 @@ def remove_member(request: HttpRequest, user_id: int) -> HttpResponse:
         actions.remove_member(request.actor, membership)
     except Conflict as exc:
         return _members_page(request, row_errors={membership.pk: exc.message}, status=exc.status)
+    messages.success(
+        request,
+        _("%(name)s was removed from the workspace.") % {"name": membership.user.display_name},
+    )
     return redirect("settings")
 
 
@@ -305,6 +315,7 @@ def teams(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc, default_field="name")
                 status = exc.status
             else:
+                messages.success(request, _("Team created."))
                 return redirect("settings_teams")
         else:
             require_admin_page(actor)
@@ -357,6 +368,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     parent_id=int(parent) if parent else None,
                 )
+                messages.success(request, _("Team saved."))
                 return redirect("settings_teams")
             except (Invalid, Conflict) as exc:
                 apply_errors(form, exc, default_field="name")
@@ -368,6 +380,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
             ids = [int(u) for u in members_form.cleaned_data["members"]]
             try:
                 actions.set_team_members(actor, the_team, ids)
+                messages.success(request, _("Team members saved."))
                 return redirect("settings_teams")
             except (Invalid, Conflict) as exc:
                 apply_errors(members_form, exc, default_field="members")
@@ -377,6 +390,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
     elif which == "delete":
         try:
             actions.delete_team(actor, the_team)
+            messages.success(request, _("Team deleted."))
             return redirect("settings_teams")
         except Conflict as exc:
             delete_error = exc.message
@@ -475,6 +489,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise NotFound(_("No such token."))
     actions.revoke_token(request.actor, token)
+    messages.success(request, _("Token revoked."))
     return redirect("settings_tokens")
 
 
