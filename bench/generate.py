@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench" / "out"
 DEFAULT_DB = OUT_DIR / "bench.sqlite3"  # the full spec; others get bench-<spec>.sqlite3
 # Bump whenever what is generated changes, so stale bench databases are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: teams carry their tree order
 SLUG = "bench"
 BATCH = 2000  # rows per INSERT: 2,000 x <= 16 columns stays under SQLite's 32,766 parameters
 CHUNK = 20_000  # check-ins built in memory before they are written
@@ -257,7 +257,15 @@ def generate(spec: Spec, *, seed: int = 1, out: Callable[[str], None] = print):
     from django.db import DatabaseError, connection, transaction
     from django.utils import timezone
 
-    from sasaran.accounts.models import Membership, Role, Team, TeamMember, User, Workspace
+    from sasaran.accounts.models import (
+        Membership,
+        Role,
+        Team,
+        TeamMember,
+        User,
+        Workspace,
+        renumber_teams,
+    )
     from sasaran.okrs import grading, rollup
     from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Milestone, Objective
 
@@ -324,6 +332,7 @@ def generate(spec: Spec, *, seed: int = 1, out: Callable[[str], None] = print):
                 for i in range(spec.l3_teams)
             ]
         )
+        renumber_teams(ws.pk)  # bulk_create skips Team.save, which keeps the tree order
         levels = [l1, l2, l3]
         members: dict[int, list[int]] = defaultdict(list)  # team -> users who may own OKRs
         team_members = []

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sasaran.accounts.teamtree import tree_order
+
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra) -> "User":
@@ -116,6 +118,9 @@ class Team(models.Model):
     )
     members = models.ManyToManyField(User, through="TeamMember", related_name="teams", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The team's place in its workspace's tree order (accounts/teamtree.py), kept by save() so
+    # that lists of OKRs sort by team in SQL. Derived: never set it by hand.
+    tree_order = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -124,6 +129,27 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # A new team, a new name or a new parent can move every team after it.
+        renumber_teams(self.workspace_id)
+
+
+def renumber_teams(workspace_id: int) -> None:
+    """Store the tree order of a workspace's teams (writes only the rows that moved)."""
+    teams = list(
+        Team.objects.filter(workspace_id=workspace_id).only("id", "name", "parent_id", "tree_order")
+    )
+    by_id = {t.pk: t for t in teams}
+    rows = [(t.pk, t.name, t.parent_id) for t in teams]
+    moved = []
+    for place, (team_id, _depth) in enumerate(tree_order(rows)):
+        team = by_id[team_id]
+        if team.tree_order != place:
+            team.tree_order = place
+            moved.append(team)
+    Team.objects.bulk_update(moved, ["tree_order"], batch_size=500)
 
 
 class TeamMember(models.Model):

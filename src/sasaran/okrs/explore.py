@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 
 from sasaran.accounts.models import Team, TeamMember, User, Workspace
 from sasaran.accounts.queries import Actor
+from sasaran.accounts.teamtree import tree_order
 from sasaran.errors import Forbidden
 from sasaran.okrs import queries, rollup
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
@@ -24,7 +25,8 @@ from sasaran.okrs.status import Status, expected_progress
 STATUSES = [s.value for s in Status]
 # The tree view shows this many objectives per page (with their key results).
 TREE_PAGE_SIZE = 25
-LIST_PAGE_SIZE = 100
+# 50 rows: a screenful or two; each row costs ~0.15 ms to load and draw (bench/README.md).
+LIST_PAGE_SIZE = 50
 # A key result due within this many days needs a check-in this week.
 DUE_SOON_DAYS = 7
 
@@ -66,26 +68,16 @@ def team_tree(actor: Actor) -> list[TeamNode]:
     """Every team of the workspace in tree order (company, its departments, their teams...),
     each with its depth and the names on the way down to it."""
     rows = list(
-        Team.objects.filter(workspace_id=actor.workspace_id)
-        .order_by(Lower("name"), "id")
-        .values_list("id", "name", "parent_id")
+        Team.objects.filter(workspace_id=actor.workspace_id).values_list("id", "name", "parent_id")
     )
-    ids = {r[0] for r in rows}
-    children: dict[int | None, list[TeamNode]] = defaultdict(list)
-    for team_id, name, parent_id in rows:
-        # A parent outside the workspace (never expected) makes the team a root.
-        children[parent_id if parent_id in ids else None].append(TeamNode(team_id, name, parent_id))
+    by_id = {r[0]: r for r in rows}
     ordered: list[TeamNode] = []
-    stack = [(node, 0, []) for node in reversed(children[None])]
-    seen: set[int] = set()
-    while stack:
-        node, depth, path = stack.pop()
-        if node.id in seen:
-            continue
-        seen.add(node.id)
-        node.depth, node.path = depth, [*path, node.name]
-        ordered.append(node)
-        stack.extend((c, depth + 1, node.path) for c in reversed(children[node.id]))
+    paths: dict[int, list[str]] = {}
+    for team_id, depth in tree_order(rows):
+        _, name, parent_id = by_id[team_id]
+        path = [*paths.get(parent_id, []), name] if depth else [name]
+        paths[team_id] = path
+        ordered.append(TeamNode(team_id, name, parent_id, depth, path))
     return ordered
 
 
@@ -243,9 +235,9 @@ def _matching(actor: Actor, cycle: Cycle, teams: list[TeamNode], f: Filters, now
     return objectives, krs
 
 
-def _page_slice(rows: list, page: int, size: int) -> list:
+def _page_ids(ordered, page: int, size: int) -> list[int]:
     start = (max(page, 1) - 1) * size
-    return rows[start : start + size]
+    return list(ordered.values_list("id", flat=True)[start : start + size])
 
 
 def explore_tree(
@@ -257,18 +249,13 @@ def explore_tree(
     page: int = 1,
 ) -> Exploration:
     """One page of objectives grouped by team in tree order, each with its matching key
-    results. Light rows (ids and positions) of every matching objective give the order and the
-    count; only the page's objectives and key results are loaded whole."""
+    results. The database sorts the matching objectives by their team's stored tree order and
+    returns the page's ids; only the page's objectives and key results are loaded whole."""
     objectives_qs, krs_qs = _matching(actor, cycle, teams, f, now)
-    rank = {t.id: i for i, t in enumerate(teams)}
-    last = len(teams)
-    light = sorted(
-        objectives_qs.order_by().values_list("id", "team_id", "position"),
-        key=lambda r: (rank.get(r[1], last), r[2], r[0]),
-    )
     result = Exploration(cycle=cycle, expected=cycle_expected(cycle, actor.workspace, now))
-    result.objective_count = len(light)
-    ids = [r[0] for r in _page_slice(light, page, TREE_PAGE_SIZE)]
+    result.objective_count = objectives_qs.count()
+    order = (F("team__tree_order").asc(nulls_last=True), "position", "id")
+    ids = _page_ids(objectives_qs.order_by(*order), page, TREE_PAGE_SIZE)
     position = {pk: i for i, pk in enumerate(ids)}
     # The ids come from the visible queryset just above: looking them up by primary key alone
     # lets the database skip the visibility filter's scan of the workspace's objectives.
@@ -301,21 +288,18 @@ def explore_list(
     now: dt.datetime,
     page: int = 1,
 ) -> Exploration:
-    """One page of matching key results, in team tree order. Light rows of every matching key
-    result give the order and the count (sorted here: the team order as SQL would be a CASE
-    with a branch per team); only the page's key results are loaded whole."""
+    """One page of matching key results, in team tree order (personal objectives' last)."""
     _, krs_qs = _matching(actor, cycle, teams, f, now)
-    rank = {t.id: i for i, t in enumerate(teams)}
-    last = len(teams)
-    light = sorted(
-        krs_qs.order_by().values_list(
-            "id", "objective__team_id", "objective__position", "objective_id", "position"
-        ),
-        key=lambda r: (rank.get(r[1], last), r[2], r[3], r[4], r[0]),
-    )
     result = Exploration(cycle=cycle, expected=cycle_expected(cycle, actor.workspace, now))
-    result.row_count = len(light)
-    ids = [r[0] for r in _page_slice(light, page, LIST_PAGE_SIZE)]
+    result.row_count = krs_qs.count()
+    order = (
+        F("objective__team__tree_order").asc(nulls_last=True),
+        "objective__position",
+        "objective_id",
+        "position",
+        "id",
+    )
+    ids = _page_ids(krs_qs.order_by(*order), page, LIST_PAGE_SIZE)
     position = {pk: i for i, pk in enumerate(ids)}
     # The ids come from the visible queryset just above (see explore_tree).
     rows = sorted(
@@ -330,18 +314,21 @@ def owner_choices(actor: Actor, cycle: Cycle, selected: int | None = None) -> li
     """The owners the filter offers: the actor, the members of the actor's teams and the owner
     already selected (so a shared link keeps its choice), each only if they own a key result
     the actor can see in the cycle. A workspace's every owner would make a huge list."""
-    owner_ids = (
+    close = {actor.user_id, *([selected] if selected else [])}
+    close.update(
+        TeamMember.objects.filter(team_id__in=actor.team_ids).values_list("user_id", flat=True)
+    )
+    # Those few people first, then which of them own a key result the actor sees: the database
+    # looks up a handful of owners instead of scanning every visible key result of the cycle.
+    owner_ids = set(
         queries.visible_key_results(actor)
-        .filter(objective__cycle=cycle, owner_id__isnull=False)
-        .values("owner_id")
+        .filter(objective__cycle=cycle, owner_id__in=close)
+        .order_by()
+        .values_list("owner_id", flat=True)
+        .distinct()
     )
-    close = Q(pk=actor.user_id) | Q(
-        pk__in=TeamMember.objects.filter(team_id__in=actor.team_ids).values("user_id")
-    )
-    if selected:
-        close |= Q(pk=selected)
     return list(
-        User.objects.filter(close, pk__in=owner_ids)
+        User.objects.filter(pk__in=owner_ids)
         .only("id", "name", "email")
         .order_by(Lower("name"), "email")
     )

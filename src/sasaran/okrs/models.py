@@ -241,7 +241,11 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-checked_in_at", "-id"]
-        indexes = [models.Index(fields=["key_result", "-checked_in_at"])]
+        indexes = [
+            models.Index(fields=["key_result", "-checked_in_at"]),
+            # The company's latest check-ins, read newest first (queries.recent_checkins).
+            models.Index(fields=["checked_in_at", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(confidence__gte=1, confidence__lte=5),

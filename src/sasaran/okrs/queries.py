@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sasaran.accounts.queries import Actor
@@ -160,12 +160,53 @@ def kr_row(kr: KeyResult, cycle: Cycle, now: dt.datetime) -> dict[str, Any]:
     }
 
 
+# The latest check-ins are read newest first in chunks of this size, at most this many times.
+RECENT_CHUNK = 100
+RECENT_ROUNDS = 5
+
+
 def recent_checkins(
     actor: Actor, limit: int = 20, cycle_ids: list[int] | None = None
 ) -> QuerySet[CheckIn]:
-    """The latest visible check-ins; within `cycle_ids` when given, which keeps the sort to the
-    running cycles instead of every check-in ever made (bench: Home 139 -> 55 ms)."""
-    qs = CheckIn.objects.filter(visibility_q(actor, "key_result__objective__"))
-    if cycle_ids is not None:
-        qs = qs.filter(key_result__objective__cycle_id__in=cycle_ids)
-    return qs.select_related("key_result", "author").order_by("-checked_in_at", "-id")[:limit]
+    """The latest visible check-ins, newest first; within `cycle_ids` when given.
+
+    A filtered sort would join every check-in of the running cycles before taking the newest
+    few (bench: ~40 ms on Home). Instead the check-ins are walked newest first along their
+    index in chunks, keeping the ones the actor may see: the newest few are nearly always among
+    the newest hundred. Only when a few chunks are not enough (a quiet workspace beside busy
+    ones) does it fall back to the filtered sort. Typically three quick queries."""
+
+    def wanted(qs):
+        qs = qs.filter(visibility_q(actor, "key_result__objective__"))
+        if cycle_ids is not None:
+            qs = qs.filter(key_result__objective__cycle_id__in=cycle_ids)
+        return qs
+
+    newest_first = ("-checked_in_at", "-id")
+    found: list[int] = []
+    after = None
+    for _round in range(RECENT_ROUNDS):
+        chunk_qs = CheckIn.objects.order_by(*newest_first)
+        if after is not None:
+            chunk_qs = chunk_qs.filter(
+                Q(checked_in_at__lt=after[1]) | Q(checked_in_at=after[1], id__lt=after[0])
+            )
+        chunk = list(chunk_qs.values_list("id", "checked_in_at")[:RECENT_CHUNK])
+        keep = set(
+            wanted(CheckIn.objects.filter(pk__in=[c[0] for c in chunk])).values_list(
+                "id", flat=True
+            )
+        )
+        found.extend(c[0] for c in chunk if c[0] in keep)
+        if len(found) >= limit or len(chunk) < RECENT_CHUNK:
+            break
+        after = chunk[-1]
+    else:
+        found = list(
+            wanted(CheckIn.objects).order_by(*newest_first).values_list("id", flat=True)[:limit]
+        )
+    return (
+        CheckIn.objects.filter(pk__in=found[:limit])
+        .select_related("key_result", "author")
+        .order_by(*newest_first)
+    )

@@ -14,7 +14,6 @@ from django.utils.cache import patch_vary_headers
 from sasaran.okrs import explore, queries
 from sasaran.okrs.models import STATUS_CHOICES
 from sasaran.web.pages import actor_page
-from sasaran.web.templatetags.sasaran import percent
 
 VIEWS = ("tree", "list")
 
@@ -24,18 +23,6 @@ def _page_number(raw: str | None) -> int:
         return max(int(raw or 1), 1)
     except ValueError:
         return 1
-
-
-def _add_percents(result: explore.Exploration) -> None:
-    """Whole percents for the bars, computed once here rather than by filters per row."""
-    result.expected_pct = percent(result.expected)
-    krs = list(result.rows)
-    for group in result.groups:
-        for o in group.objectives:
-            o.pct = percent(o.progress)
-            krs.extend(o.krs)
-    for kr in krs:
-        kr.pct, kr.expected_pct = percent(kr.progress), percent(kr.expected)
 
 
 @actor_page
@@ -54,8 +41,6 @@ def okrs(request: HttpRequest) -> HttpResponse:
             result = explore.explore_list(actor, cycle, teams, filters, now, page)
         else:
             result = explore.explore_tree(actor, cycle, teams, filters, now, page)
-    if result is not None:
-        _add_percents(result)
     # The current filters without the view and page, for the view switch and the pager.
     params = request.GET.copy()
     for key in ("view", "page"):
@@ -72,7 +57,8 @@ def okrs(request: HttpRequest) -> HttpResponse:
         "cycle": cycle,
         "view": view,
         "filters": filters,
-        "teams": teams,
+        # Indented by depth with no-break spaces (U+00A0): a select cannot nest.
+        "team_options": [(t.id, "\u00a0\u00a0" * (len(t.path) - 1) + t.name) for t in teams],
         "owners": explore.owner_choices(actor, cycle, filters.owner) if cycle else [],
         "statuses": STATUS_CHOICES,
         "confidences": range(1, 6),

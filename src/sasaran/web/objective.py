@@ -24,9 +24,9 @@ from sasaran.okrs import actions, queries, rollup
 from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective, Retrospective
 from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
+from sasaran.web.fragments import format_value
 from sasaran.web.history import history_items
 from sasaran.web.pages import actor_page
-from sasaran.web.templatetags.sasaran import value as format_value
 
 FEED_LIMIT = 12
 HISTORY_LIMIT = 20

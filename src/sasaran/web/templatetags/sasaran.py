@@ -1,8 +1,9 @@
 """Template filters for OKR numbers."""
 
 from django import template
-from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+
+from sasaran.web import fragments
 
 register = template.Library()
 
@@ -18,20 +19,35 @@ def percent(value) -> int | str:
 @register.filter
 def value(number, kr) -> str:
     """A KR value in its own unit: "52 %", "IDR 1,200,000", "yes"."""
-    if number is None:
-        return "—"
-    if kr.kind == "boolean":
-        return gettext("done") if number else gettext("not yet")
-    if kr.kind in ("milestones", "tasks"):
-        return f"{round(number * 100)}%"
-    # As few decimals as say the value exactly (up to two): 112, 107.6, 2.75.
-    places = next(p for p in (0, 1, 2) if p == 2 or round(number, p) == round(number, 2))
-    # number_format cuts extra decimals off rather than rounding them.
-    text = number_format(
-        round(number, places), decimal_pos=places, use_l10n=True, force_grouping=True
-    )
-    if kr.kind == "currency":
-        return f"{kr.currency} {text}"
-    if kr.kind == "percentage":
-        return f"{text}%"
-    return f"{text} {kr.unit}".strip()
+    return fragments.format_value(number, kr)
+
+
+@register.simple_tag
+def status_badge(status) -> SafeString:
+    return mark_safe(fragments.status_badge(status))
+
+
+@register.simple_tag
+def progress_bar(progress, expected=None) -> SafeString:
+    """Progress and expected progress as fractions (None: unknown / no marker)."""
+    return mark_safe(fragments.progress_bar(progress, expected))
+
+
+@register.simple_tag
+def kr_head() -> SafeString:
+    return mark_safe(fragments.kr_head())
+
+
+@register.simple_tag
+def kr_row(kr, show_objective=False) -> SafeString:
+    return mark_safe(fragments.kr_row(kr, show_objective))
+
+
+@register.simple_tag
+def options(choices, selected) -> SafeString:
+    return mark_safe(fragments.options(choices, selected))
+
+
+@register.simple_tag
+def objective_card(objective, expected, krs_filtered=False) -> SafeString:
+    return mark_safe(fragments.objective_card(objective, expected, krs_filtered))
