@@ -497,11 +497,7 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 8) -> Home:
             node = TeamNode(o.team.pk, o.team.name, o.team.parent_id) if o.team else None
             groups.append(TeamGroup(team=node, objectives=[o]))
 
-    checkins = list(
-        queries.recent_checkins(actor, checkin_limit, cycle_ids=list(cycle_by_id)).select_related(
-            "key_result__objective"
-        )
-    )
+    checkins = queries.recent_checkins(actor, checkin_limit, cycle_ids=list(cycle_by_id))
     return Home(
         cycles=active,
         due=due,
