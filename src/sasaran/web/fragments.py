@@ -1,11 +1,12 @@
 """The small pieces of HTML drawn on every row: a status badge, a progress bar with its
-expected-progress marker, a key result's table row.
+expected-progress marker, the explorer's key-result rows and objective cards, select options.
 
 They are built in Python rather than by template includes: the explorer draws about a hundred
 rows, and an include (or a dozen tags) per piece per row cost more than all the rest of the page
-(bench/README.md). Templates reach them through the `status_badge`, `progress_bar` and `kr_row`
-tags of the `sasaran` library, so every page draws them the same way. Every text that comes from
-users is escaped here; the labels are translated once per language.
+(bench/README.md). Templates reach them through the tags of the `sasaran` library
+(`status_badge`, `progress_bar`, `kr_head`, `kr_row`, `objective_card`, `options`), so every page
+draws them the same way. Every text that comes from users is escaped here; the labels are
+translated once per language.
 """
 
 import datetime as dt
@@ -32,7 +33,7 @@ def _labels() -> dict[str, str]:
             "done": gettext("Done"),
             "no_krs": gettext("No key results"),
             "no_counted": gettext("no counted key results"),
-            # The msgids of the templates' blocktranslate tags, so one translation serves both.
+            # Written as blocktranslate would write them ("{{ p }}% done"), one msgid for both.
             "pct_done": gettext("%(p)s%% done"),
             "expected": gettext("%(e)s%% expected by now"),
             "of_target": gettext("%(a)s%% of target"),
