@@ -26,8 +26,8 @@ if ! $PG_OK && $CI_MODE; then
 fi
 
 echo "== lint (ruff)"
-$BIN/ruff check src tests bench
-$BIN/ruff format --check src tests bench
+$BIN/ruff check src tests bench scripts
+$BIN/ruff format --check src tests bench scripts
 
 echo "== tests on SQLite"
 $BIN/pytest -n 2 -m "not postgres" "$@"

@@ -330,6 +330,8 @@ def test_deleting_a_key_result_with_check_ins_is_refused_on_the_page(
     kr = key_result(actor_of(owner), obj)
     actions.create_checkin(actor_of(owner), kr.pk, value=30.0, confidence=3)
     client.force_login(owner)
+    asked = client.get(f"/key-results/{kr.pk}/delete/").content.decode()
+    assert "set its weight to 0" in asked and "danger-button" not in asked  # said up front
     refused = client.post(f"/key-results/{kr.pk}/delete/")
     assert refused.status_code == 409
     assert "set its weight to 0" in refused.content.decode()

@@ -302,6 +302,7 @@ def test_list_is_paged(client, okrs, owner, monkeypatch):
     monkeypatch.setattr(explore, "LIST_PAGE_SIZE", 3)
     first = html_of(client, owner, "?view=list")
     assert "5 key results" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    assert "Page 1 of 2" in first
     second = html_of(client, owner, "?view=list&page=2")
     assert 'rel="prev"' in second and 'rel="next"' not in second
     assert second.count("<tr>") == 1 + 2  # header + the fourth and fifth rows

@@ -22,6 +22,15 @@ def test_login_page_renders_and_signs_in(client, owner):
     assert client.get("/").status_code == 200
 
 
+def test_email_is_not_case_sensitive_and_a_wrong_password_is_explained(client, owner):
+    wrong = client.post("/login/", {"username": "owner@example.com", "password": "Correct"})
+    assert "do not match an account. The password is case-sensitive." in wrong.content.decode()
+    response = client.post(
+        "/login/", {"username": " Owner@Example.COM ", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+
+
 def test_wrong_password_shows_error_and_rate_limits(client, owner, settings):
     settings.RATE_LIMIT_PER_MINUTE = 3
     for _ in range(4):
@@ -140,3 +149,12 @@ def test_values_are_shown_in_their_unit(kind, value, shown):
 
     kr = SimpleNamespace(kind=kind, currency="IDR", unit="")
     assert fmt(value, kr) == shown
+
+
+def test_an_unknown_address_gets_a_page_of_ours(client, owner):
+    client.force_login(owner)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "There is no page at this address." in html and 'href="/profile/"' in html
+    assert "<title>Not found · Sasaran</title>" in html

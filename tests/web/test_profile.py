@@ -77,3 +77,13 @@ def test_signed_out_pages_switch_language_with_set_language(client):
 
 def test_profile_requires_sign_in(client):
     assert client.get("/profile/").status_code == 302
+
+
+def test_time_zones_offered_are_the_canonical_ones_plus_an_alias_in_use():
+    from sasaran.web.people import time_zone_choices
+
+    zones = [z for z, _ in time_zone_choices()]
+    assert "Asia/Jakarta" in zones and "UTC" in zones
+    assert "US/Pacific" not in zones and "Etc/GMT+7" not in zones
+    assert 350 < len(zones) < 500  # not the ~600 names of the whole database
+    assert "US/Pacific" in [z for z, _ in time_zone_choices("US/Pacific")]

@@ -21,6 +21,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str) -> "User":
+        # Emails are stored lower-cased (create_user): "Ada@Example.com" signs in too.
+        return self.get(email=(username or "").strip().lower())
+
     def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)

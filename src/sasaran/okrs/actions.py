@@ -584,19 +584,31 @@ def update_objective(actor: Actor, objective: Objective, **fields) -> Objective:
     return objective
 
 
+def why_not_deleted(obj: Objective | KeyResult) -> str:
+    """Why an objective or key result cannot be deleted ("" when it can): check-ins are kept
+    for good (PRODUCT §1), so what has them stays. The pages ask before offering a Delete."""
+    if isinstance(obj, Objective):
+        if CheckIn.objects.filter(key_result__objective=obj).exists():
+            return _(
+                "Its key results have check-ins, which are kept for good: set the weights of "
+                "the objective and its key results to 0 to stop counting them instead."
+            )
+    elif obj.check_ins.exists():
+        return _(
+            "This key result has check-ins, which are kept for good: set its weight to 0 "
+            "to stop counting it instead."
+        )
+    return ""
+
+
 @transaction.atomic
 def delete_objective(actor: Actor, objective: Objective) -> None:
     _visible_or_404(actor, objective)
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
-    if CheckIn.objects.filter(key_result__objective=objective).exists():
-        # Check-ins are kept for good (PRODUCT §1): what has them is not deleted.
-        raise Conflict(
-            _(
-                "Its key results have check-ins, which are kept for good: set the weights of "
-                "the objective and its key results to 0 to stop counting them instead."
-            )
-        )
+    refusal = why_not_deleted(objective)
+    if refusal:
+        raise Conflict(refusal)
     parent_id = objective.parent_id
     record(
         actor,
@@ -827,13 +839,9 @@ def delete_key_result(actor: Actor, kr: KeyResult) -> None:
     _visible_or_404(actor, objective)
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
-    if kr.check_ins.exists():
-        raise Conflict(
-            _(
-                "This key result has check-ins, which are kept for good: set its weight to 0 "
-                "to stop counting it instead."
-            )
-        )
+    refusal = why_not_deleted(kr)
+    if refusal:
+        raise Conflict(refusal)
     record(
         actor,
         action="delete",

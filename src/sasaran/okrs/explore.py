@@ -468,7 +468,7 @@ def _checkin_reason(kr: KeyResult, cadence_cut: dt.datetime) -> str:
     return "due"
 
 
-def home(actor: Actor, now: dt.datetime, checkin_limit: int = 8) -> Home:
+def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
     workspace = actor.workspace
     today = now.astimezone(ZoneInfo(workspace.time_zone)).date()
     active = [c for c in queries.cycles(actor) if c.state == CycleState.ACTIVE]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,6 +21,56 @@ from sasaran.web.forms import SCORE_CHOICES, CycleForm
 from sasaran.web.pages import actor_page
 
 RETRO_FIELDS = ("what_worked", "learnings", "root_causes")
+# The score choices with the colour band each falls in, so the select can show the band the help
+# text promises (green 0.7-1.0, yellow 0.4-0.6, red 0.0-0.3).
+SCORE_BAND_CHOICES = [
+    (v, label, grading.grade_colour(float(v)).value) for v, label in SCORE_CHOICES
+]
+# Check-in wins shown on the celebrate page; the rest are counted, not listed.
+WIN_NOTES_SHOWN = 30
+
+
+def _as_tree(cycles: list[Cycle]) -> list[Cycle]:
+    """The cycles with each one's children right beneath it, in the order given at every level;
+    each gets `depth` (0 for a top-level cycle). Sorting by start date alone interleaves a year
+    with its quarters (2027-Q1 above FY2027, FY2026 below its own Q3)."""
+    by_id = {c.pk: c for c in cycles}
+    children: dict[int, list[Cycle]] = {}
+    roots = []
+    for c in cycles:
+        if c.parent_id in by_id:
+            children.setdefault(c.parent_id, []).append(c)
+        else:  # top level, or its parent is not in the list
+            roots.append(c)
+    ordered: list[Cycle] = []
+    placed: set[int] = set()
+
+    def place(c: Cycle, depth: int) -> None:
+        if c.pk in placed:
+            return
+        placed.add(c.pk)
+        c.depth = depth
+        ordered.append(c)
+        for child in children.get(c.pk, []):
+            place(child, depth + 1)
+
+    for c in roots:
+        place(c, 0)
+    # A parent loop has no root to hang from; list it rather than lose it.
+    for c in cycles:
+        place(c, 0)
+    return ordered
+
+
+def _free_quarter_name(taken: set[str], today) -> str:
+    """The first quarter after today's whose name ("2027-Q2") no cycle has yet: a placeholder
+    naming an existing cycle reads as a suggestion to create it again."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    while True:
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        name = f"{year}-Q{quarter}"
+        if name not in taken:
+            return name
 
 
 def _list(request, form, status=200):
@@ -30,11 +81,15 @@ def _list(request, form, status=200):
         .annotate(n_objectives=Count("objectives"))
         .order_by("-start_date", "name")
     )
+    if form is not None:
+        form.fields["name"].widget.attrs["placeholder"] = _free_quarter_name(
+            {c.name for c in cycles}, timezone.localdate()
+        )
     return render(
         request,
         "web/cycles/list.html",
         {
-            "cycles": cycles,
+            "cycles": _as_tree(cycles),
             "form": form,
             "is_admin": actor.is_admin,
             "can_write": actor.can_write,
@@ -92,6 +147,14 @@ def cycle_activate(request, cycle_id: int):
     return redirect("/cycles/")
 
 
+def _band(score: str) -> str:
+    """Colour band (green, yellow, red) of a score as posted; empty when it is no number."""
+    try:
+        return grading.grade_colour(float(score)).value
+    except ValueError:
+        return ""
+
+
 def _grading_rows(actor, cycle: Cycle):
     """Objectives of the cycle with their KRs and retrospectives: four queries, whatever the
     number of rows."""
@@ -105,6 +168,7 @@ def _grading_rows(actor, cycle: Cycle):
     by_objective: dict[int, list[KeyResult]] = {o.pk: [] for o in objectives}
     for kr in krs:
         kr.suggested = grading.suggest_score(kr.progress)
+        kr.suggested_band = grading.grade_colour(kr.suggested).value
         by_objective[kr.objective_id].append(kr)
     retros = {r.objective_id: r for r in Retrospective.objects.filter(objective__in=objectives)}
     return [{"obj": o, "krs": by_objective[o.pk], "retro": retros.get(o.pk)} for o in objectives]
@@ -159,13 +223,14 @@ def cycle_close(request, cycle_id: int):
     for row in rows:
         for kr in row["krs"]:
             kr.error = errors.get(kr.pk, "")
+            kr.chosen_band = _band(kr.chosen)
     return render(
         request,
         "web/cycles/close.html",
         {
             "cycle": cycle,
             "rows": rows,
-            "score_choices": SCORE_CHOICES,
+            "score_choices": SCORE_BAND_CHOICES,
             "error_count": len(errors),
             "page_error": page_error,
             "n_krs": sum(len(r["krs"]) for r in rows),
@@ -193,13 +258,7 @@ def cycle_celebrate(request, cycle_id: int):
         .order_by("-score", "id")
     )
     met = [o for o in objectives if grading.succeeded(o.kind, o.score)]
-    notes = list(
-        CheckIn.objects.filter(visibility_q(actor, "key_result__objective__"))
-        .filter(key_result__objective__cycle=cycle)
-        .exclude(wins="")
-        .select_related("key_result", "author")
-        .order_by("-checked_in_at", "-id")[:30]
-    )
+    notes, more_notes = _win_notes(actor, cycle)
     for kr in wins:
         kr.grade = grading.grade_colour(kr.score).value if kr.score is not None else "green"
     return render(
@@ -209,6 +268,7 @@ def cycle_celebrate(request, cycle_id: int):
             "cycle": cycle,
             "wins": wins,
             "notes": notes,
+            "more_notes": more_notes,
             "met": met,
             "n_objectives": len(objectives),
             "n_krs": len(krs),
@@ -216,6 +276,29 @@ def cycle_celebrate(request, cycle_id: int):
             "can_carry": actor.can_write,
         },
     )
+
+
+def _win_notes(actor, cycle: Cycle) -> tuple[list[CheckIn], int]:
+    """The newest check-in wins of the cycle, each text once per key result (people repeat last
+    week's win in this week's check-in), and how many more there are beyond those shown."""
+    newest_first = (
+        CheckIn.objects.filter(visibility_q(actor, "key_result__objective__"))
+        .filter(key_result__objective__cycle=cycle)
+        .exclude(wins="")
+        .order_by("-checked_in_at", "-id")
+        .values_list("id", "key_result_id", "wins")
+    )
+    seen: set[tuple[int, str]] = set()
+    kept: list[int] = []
+    for pk, kr_id, text in newest_first:
+        # Spacing and case are no difference a reader would see as a new win.
+        key = (kr_id, " ".join(text.split()).casefold())
+        if key[1] and key not in seen:
+            seen.add(key)
+            kept.append(pk)
+    shown = kept[:WIN_NOTES_SHOWN]
+    by_id = CheckIn.objects.select_related("key_result", "author").in_bulk(shown)
+    return [by_id[pk] for pk in shown], len(kept) - len(shown)
 
 
 def _carry_candidates(actor, cycle: Cycle):

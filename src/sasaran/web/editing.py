@@ -304,6 +304,8 @@ def _confirm_delete(request, obj, *, delete, done: str, context: dict):
             return render(request, "web/editing/confirm_delete.html", context, status=exc.status)
         messages.success(request, _("“%(thing)s” was deleted.") % {"thing": context["thing"]})
         return redirect(done)
+    # Say it before the button, not after it: no Delete is offered for what would be refused.
+    context = {**context, "refused": actions.why_not_deleted(obj)}
     return render(request, "web/editing/confirm_delete.html", context)
 
 

@@ -68,6 +68,7 @@ def okrs(request: HttpRequest) -> HttpResponse:
         "page_size": page_size,
         "paged": total > page_size,
         "has_next": page * page_size < total,
+        "page_count": max(-(-total // page_size), 1),
         "first_shown": (page - 1) * page_size + 1,
         "last_shown": min(page * page_size, total),
     }

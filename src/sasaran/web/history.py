@@ -2,10 +2,12 @@
 
 Each entry becomes one whole translated sentence (never a sentence glued from a verb and a noun:
 word order differs between languages), its changed fields with readable values (names instead of
-ids, percents, localised numbers), and its note translated when it is one the actions write.
+ids, percents, a key result's values in its own unit), and its note translated when it is one the
+actions write.
 """
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.formats import number_format
@@ -15,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from sasaran.accounts.models import Team, User
 from sasaran.accounts.queries import Actor
 from sasaran.okrs import queries
-from sasaran.okrs.models import STATUS_CHOICES, Cycle
+from sasaran.okrs.models import STATUS_CHOICES, Cycle, KeyResult
+from sasaran.web.fragments import format_value
 
 # (action, object type) -> the sentence. %(who)s is the actor, %(name)s the object's name.
 SENTENCES = {
@@ -69,6 +72,10 @@ FIELD_LABELS = {
 }
 # Bookkeeping columns that say nothing to a reader of the history.
 HIDDEN_FIELDS = {"check_in_id", "status_override_at", "updated_at", "created_at", "position"}
+# A key result's values, told in its own unit ("107.8%", "USD 43,800", "84 accounts").
+VALUE_FIELDS = {"current_value", "start_value", "target_value", "value"}
+# What format_value reads of a key result.
+UNIT_FIELDS = ("kind", "unit", "currency")
 STATUS_LABELS = dict(STATUS_CHOICES)
 MAX_CHANGES = 8
 
@@ -93,12 +100,17 @@ def _note(note: str) -> str:
     return note
 
 
+def _shows_changes(entry) -> bool:
+    # A creation or deletion is told by its sentence alone: its snapshot is no change.
+    return entry.action not in ("create", "delete")
+
+
 def _names(actor: Actor, entries) -> dict[str, dict[int, str]]:
     """Names for the ids the entries mention: one query per kind of id, whatever the count.
     Objectives are looked up among those the reader may see: a private one stays unnamed."""
     wanted: dict[str, set[int]] = {"owner_id": set(), "team_id": set(), "cycle_id": set()}
     wanted["parent_id"] = set()
-    for entry in entries:
+    for entry in filter(_shows_changes, entries):
         for side in (entry.before or {}, entry.after or {}):
             for key, ids in wanted.items():
                 if isinstance(side.get(key), int):
@@ -127,7 +139,39 @@ def _names(actor: Actor, entries) -> dict[str, dict[int, str]]:
     return names
 
 
-def _short(v: Any, key: str, names: dict[str, dict[int, str]]) -> str:
+def _key_results(actor: Actor, entries) -> dict[int, KeyResult]:
+    """The key results whose values the entries change, in one query whatever the count; check-ins
+    are recorded on their key result too. A deleted one is missing: its values stay plain."""
+    ids = {
+        entry.object_id
+        for entry in entries
+        if entry.object_type == "keyresult"
+        and _shows_changes(entry)
+        and any(key in VALUE_FIELDS for key in (entry.after or {}))
+    }
+    if not ids:
+        return {}
+    krs = KeyResult.objects.filter(pk__in=ids, objective__workspace_id=actor.workspace_id).only(
+        "id", *UNIT_FIELDS
+    )
+    return {kr.pk: kr for kr in krs}
+
+
+def _unit(kr: KeyResult | None, side: dict) -> Any:
+    """What to format one side's values with: the key result's unit as it was then, when the
+    entry changed it (a kind or currency switched), else as it is now; None when unknown."""
+    if not any(key in side for key in UNIT_FIELDS):
+        return kr
+    if kr is None and "kind" not in side:
+        return None
+    return SimpleNamespace(
+        **{key: side.get(key, getattr(kr, key, "") if kr else "") for key in UNIT_FIELDS}
+    )
+
+
+def _short(v: Any, key: str, names: dict[str, dict[int, str]], unit: Any = None) -> str:
+    if key in VALUE_FIELDS and unit is not None and isinstance(v, int | float):
+        return format_value(v, unit)
     if key in names and v is not None:
         return names[key].get(v, _("(not visible to you)"))
     if isinstance(v, bool):
@@ -148,19 +192,22 @@ def _short(v: Any, key: str, names: dict[str, dict[int, str]]) -> str:
 def history_items(actor: Actor, entries) -> list[dict[str, Any]]:
     entries = list(entries)
     names = _names(actor, entries)
+    krs = _key_results(actor, entries)
     items = []
     for entry in entries:
         before, after = entry.before or {}, entry.after or {}
         changes = []
-        if entry.action not in ("create", "delete"):
+        if _shows_changes(entry):
+            kr = krs.get(entry.object_id) if entry.object_type == "keyresult" else None
+            unit_before, unit_after = _unit(kr, before), _unit(kr, after)
             for key in after:
                 if key in HIDDEN_FIELDS:
                     continue
                 changes.append(
                     {
                         "field": FIELD_LABELS.get(key, key.replace("_", " ")),
-                        "before": _short(before.get(key), key, names),
-                        "after": _short(after[key], key, names),
+                        "before": _short(before.get(key), key, names, unit_before),
+                        "after": _short(after[key], key, names, unit_after),
                     }
                 )
         who = entry.actor.display_name if entry.actor else _("Someone")

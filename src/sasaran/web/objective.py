@@ -30,6 +30,10 @@ from sasaran.web.pages import actor_page
 
 FEED_LIMIT = 12
 HISTORY_LIMIT = 20
+# Of those, the latest few are shown; the rest wait behind a "Show N more" (a <details>, so no
+# script and the htmx out-of-band swaps replace it like the rest of the section).
+FEED_SHOWN = 5
+HISTORY_SHOWN = 5
 
 CONFIDENCE_LABELS = {
     1: gettext_lazy("Very low"),
@@ -120,6 +124,7 @@ def _objective_context(
                 "confidence_label": CONFIDENCE_LABELS.get(kr.confidence or 0, ""),
                 "milestones": list(kr.milestones.all()),
                 "chart": _chart(kr, row, points[kr.pk], cycle, workspace, now),
+                "forecast_label": _forecast_label(kr),
                 "can_checkin": may_checkin,
                 "checkin": forms.get(kr.pk, {}).get("checkin") or _checkin_initial(kr),
                 "override": forms.get(kr.pk, {}).get("override") or _override_initial(kr),
@@ -135,11 +140,27 @@ def _objective_context(
         "children": children,
         "description": render_markdown(obj.description),
         "krs": rows,
-        "feed": feed,
-        "history": history,
+        "feed": feed[:FEED_SHOWN],
+        "feed_more": feed[FEED_SHOWN:],
+        "history": history[:HISTORY_SHOWN],
+        "history_more": history[HISTORY_SHOWN:],
         "status_choices": STATUS_CHOICES,
         "confidence_choices": list(CONFIDENCE_LABELS.items()),
     }
+
+
+def _places(v: float) -> int:
+    """The decimals (up to two) that say `v` exactly: 112 -> 0, 107.8 -> 1."""
+    return next(p for p in (0, 1, 2) if p == 2 or round(v, p) == v)
+
+
+def _forecast_label(kr: KeyResult) -> str:
+    """The projected value in the KR's unit. A straight line through a few check-ins is an
+    estimate: it gets no more decimals than the KR's own values use ("110.5%", not "110.49%")."""
+    if kr.forecast_value is None:
+        return ""
+    places = max(_places(v) for v in (kr.start_value, kr.target_value, kr.current_value))
+    return format_value(round(kr.forecast_value, places), kr)
 
 
 # ---- the chart -------------------------------------------------------------------------------
@@ -148,6 +169,8 @@ def _objective_context(
 # description; pygal's output is ten times larger and carries its own styles.
 CHART_W, CHART_H = 320, 150
 PAD_L, PAD_R, PAD_T, PAD_B = 8, 8, 12, 22
+# The target's label ends this far inside the plot's right edge, clear of the lines ending there.
+LABEL_INSET = 6
 
 
 def _day(t: dt.datetime, fmt: str) -> str:
@@ -207,6 +230,7 @@ def _chart(kr, row, points, cycle, workspace, now) -> dict[str, Any]:
         "forecast": forecast,
         "target_y": y(kr.target_value),
         "target_label": format_value(kr.target_value, kr),
+        "target_label_x": CHART_W - PAD_R - LABEL_INSET,
         "today": today,
         "start_label": date_format(cycle.start_date, "MONTH_DAY_FORMAT"),
         "due_label": date_format(row["due_date"], "MONTH_DAY_FORMAT"),

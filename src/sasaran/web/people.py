@@ -136,11 +136,31 @@ class WorkspaceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["time_zone"].choices = time_zone_choices(self.initial.get("time_zone", ""))
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(z, z) for z in sorted(available_timezones())]
+# Canonical zones are "Area/Place" under these areas; the rest of the tz database is aliases
+# kept for old systems (US/Pacific, Etc/GMT+7, Singapore...), which only lengthen the list.
+ZONE_AREAS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Arctic/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+    """UTC and the canonical zones, plus `current` when it is an alias already in use."""
+    zones = {z for z in available_timezones() if z.startswith(ZONE_AREAS)} | {"UTC"}
+    if current in available_timezones():
+        zones.add(current)
+    return [(z, z) for z in sorted(zones)]
 
 
 class TokenForm(forms.Form):

@@ -42,7 +42,8 @@ class ProfileForm(forms.Form):
             if workspace_zone
             else _("Workspace default")
         )
-        self.fields["time_zone"].choices = [("", default), *time_zone_choices()]
+        zones = time_zone_choices(self.initial.get("time_zone") or "")
+        self.fields["time_zone"].choices = [("", default), *zones]
 
 
 @login_required

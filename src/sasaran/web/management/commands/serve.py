@@ -34,6 +34,9 @@ class Command(BaseCommand):
                 self.cfg.set("workers", workers)
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("timeout", 60)
+                # gunicorn's control socket defaults to one path per user ($HOME/.gunicorn): two
+                # Sasarans on one machine would fight over it, and nothing here uses it.
+                self.cfg.set("control_socket_disable", True)
 
             def load(self):
                 return application
