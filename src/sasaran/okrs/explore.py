@@ -260,6 +260,7 @@ KR_ROW_FIELDS = (
     "position",
 )
 OWNER_FIELDS = ("owner__id", "owner__name", "owner__email")
+USER_UNSHOWN = ("password", "last_login", "language", "time_zone")
 
 
 def _page_ids(ordered, page: int, size: int) -> list[int]:
@@ -280,14 +281,20 @@ def explore_tree(
     returns the page's ids; only the page's objectives and key results are loaded whole."""
     objectives_qs, krs_qs = _matching(actor, cycle, teams, f, now)
     result = Exploration(cycle=cycle, expected=cycle_expected(cycle, actor.workspace, now))
-    result.objective_count = objectives_qs.count()
     order = (F("team__tree_order").asc(nulls_last=True), "position", "id")
-    ids = _page_ids(objectives_qs.order_by(*order), page, TREE_PAGE_SIZE)
+    # A cycle holds a few thousand objectives at most: their ids in order, in one query, give
+    # both the count and the page (a COUNT and a LIMIT cost two scans).
+    every_id = list(objectives_qs.order_by(*order).values_list("id", flat=True))
+    result.objective_count = len(every_id)
+    start = (max(page, 1) - 1) * TREE_PAGE_SIZE
+    ids = every_id[start : start + TREE_PAGE_SIZE]
     position = {pk: i for i, pk in enumerate(ids)}
     # The ids come from the visible queryset just above: looking them up by primary key alone
     # lets the database skip the visibility filter's scan of the workspace's objectives.
     objectives = sorted(
-        Objective.objects.filter(pk__in=ids).select_related("owner"),
+        Objective.objects.filter(pk__in=ids)
+        .select_related("owner")
+        .defer("description", *(f"owner__{f}" for f in USER_UNSHOWN)),
         key=lambda o: position[o.pk],
     )
     by_id = {o.pk: o for o in objectives}
