@@ -1,4 +1,4 @@
-"""Template filters for OKR numbers."""
+"""Template filters for OKR numbers, and the tags that draw rows, bars and badges (fragments.py)."""
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
