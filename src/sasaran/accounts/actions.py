@@ -208,7 +208,21 @@ def update_member(actor: Actor, membership: Membership, **fields) -> Membership:
             raise Conflict(_("A workspace keeps at least one admin."))
         membership.role = fields["role"]
         membership.save(update_fields=["role"])
-    if "name" in fields:
+    if "name" in fields and (fields["name"] or "").strip()[:150] != membership.user.name:
+        # A person's name is theirs, not the workspace's: an admin here may not rename someone
+        # who also belongs to another workspace (its admins and members would see the change).
+        if (
+            Membership.objects.filter(user_id=membership.user_id)
+            .exclude(workspace_id=actor.workspace_id)
+            .exists()
+        ):
+            raise Forbidden(
+                _(
+                    "This person also belongs to another workspace: they change their name "
+                    "in their own profile."
+                ),
+                field="name",
+            )
         membership.user.name = (fields["name"] or "").strip()[:150]
         membership.user.save(update_fields=["name"])
     if "team_ids" in fields:
