@@ -89,6 +89,12 @@ def main() -> int:
             made.append(str(path))
             print(f"saved {path}  ({page.url})")
 
+        def shot_if(page, name, href, missing):
+            if href:
+                shot(page, name, href)
+            else:
+                problems.append(f"[{name}] {missing}")
+
         def first_href(page, pattern):
             for href in page.eval_on_selector_all(
                 "a[href]", "els => els.map(e => e.getAttribute('href'))"
@@ -131,44 +137,32 @@ def main() -> int:
             )
             if kr_ids:
                 checkin_href = f"/key-results/{kr_ids[0]}/check-in/"
-        if checkin_href:
-            shot(page, "checkin", checkin_href)
-        else:
-            problems.append("[checkin] no 'Check in' link on the objective page")
+        shot_if(page, "checkin", checkin_href, "no 'Check in' link on the objective page")
         shot(page, "new-objective", "/objectives/new/")
         shot(page, "templates", "/objectives/templates/")
         shot(page, "cycles", "/cycles/")
         close_href = first_href(page, r"/cycles/\d+/close/")
         celebrate_href = first_href(page, r"/cycles/\d+/celebrate/")
-        if close_href:
-            shot(page, "close-cycle", close_href)  # looked at only, never submitted
-        else:
-            problems.append("[close-cycle] no 'Close and grade' link on /cycles/")
-        if celebrate_href:
-            shot(page, "celebrate", celebrate_href)
-        else:
-            problems.append("[celebrate] no celebrate link on /cycles/")
+        # The close page is looked at only, never submitted.
+        shot_if(page, "close-cycle", close_href, "no 'Close and grade' link on /cycles/")
+        shot_if(page, "celebrate", celebrate_href, "no celebrate link on /cycles/")
         shot(page, "settings", "/settings/")
         shot(page, "teams", "/settings/teams/")
         shot(page, "profile", "/profile/")
         shot(page, "api-docs", "/api/v1/docs")
 
         # Bahasa Indonesia, switched on the profile page and back again.
-        def set_language(code, button):
+        def set_language(code):
             label[0] = f"language-{code}"
             page.goto(base + "/profile/")
             page.get_by_label(re.compile(r"^(Language|Bahasa)$")).select_option(code)
-            page.get_by_role("button", name=button).click()
+            page.get_by_role("button", name=re.compile(r"^(Save profile|Simpan profil)$")).click()
             page.wait_for_load_state("networkidle")
 
-        set_language("id", "Save profile")
+        set_language("id")
         shot(page, "home-id", "/")
         shot(page, "objective-id", objective_url)
-        label[0] = "language-en"
-        page.goto(base + "/profile/")
-        page.get_by_label(re.compile(r"^(Language|Bahasa)$")).select_option("en")
-        page.get_by_role("button", name=re.compile(r"^(Save profile|Simpan profil)$")).click()
-        page.wait_for_load_state("networkidle")
+        set_language("en")
         page.goto(base + "/profile/")
         if page.get_by_role("button", name="Save profile").count() == 0:
             problems.append("[language-en] could not switch the language back to English")

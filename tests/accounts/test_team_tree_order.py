@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from sasaran.accounts import actions
 from sasaran.accounts.models import Team, renumber_teams
-from sasaran.accounts.teamtree import tree_order
+from sasaran.accounts.teamtree import places, tree_order
 
 
 def test_parents_come_before_children_and_siblings_go_by_name():
@@ -19,6 +19,7 @@ def test_parents_come_before_children_and_siblings_go_by_name():
         (6, "Personal side project", None),
     ]
     assert tree_order(rows) == [(1, 0), (3, 1), (5, 2), (4, 2), (2, 1), (6, 0)]
+    assert places(rows) == {1: 0, 3: 1, 5: 2, 4: 3, 2: 4, 6: 5}
 
 
 def test_a_missing_parent_makes_a_root_and_a_loop_is_cut():

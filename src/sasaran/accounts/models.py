@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sasaran.accounts.teamtree import tree_order
+from sasaran.accounts.teamtree import places
 
 
 class UserManager(BaseUserManager["User"]):
@@ -145,14 +145,10 @@ def renumber_teams(workspace_id: int) -> None:
     teams = list(
         Team.objects.filter(workspace_id=workspace_id).only("id", "name", "parent_id", "tree_order")
     )
-    by_id = {t.pk: t for t in teams}
-    rows = [(t.pk, t.name, t.parent_id) for t in teams]
-    moved = []
-    for place, (team_id, _depth) in enumerate(tree_order(rows)):
-        team = by_id[team_id]
-        if team.tree_order != place:
-            team.tree_order = place
-            moved.append(team)
+    place = places([(t.pk, t.name, t.parent_id) for t in teams])
+    moved = [t for t in teams if t.pk in place and t.tree_order != place[t.pk]]
+    for team in moved:
+        team.tree_order = place[team.pk]
     Team.objects.bulk_update(moved, ["tree_order"], batch_size=500)
 
 

@@ -24,3 +24,8 @@ def tree_order(rows) -> list[tuple[int, int]]:
         ordered.append((team_id, depth))
         stack.extend((c, depth + 1) for c in reversed(children[team_id]))
     return ordered
+
+
+def places(rows) -> dict[int, int]:
+    """(id, name, parent_id) rows -> each team's place in the tree order (Team.tree_order)."""
+    return {team_id: place for place, (team_id, _depth) in enumerate(tree_order(rows))}

@@ -67,8 +67,8 @@ def format_value(number, kr) -> str:
     if kr.kind == "boolean":
         return gettext("done") if number else gettext("not yet")
     if kr.kind in ("milestones", "tasks"):
-        return f"{round(number * 100)}%"
-    text = _number(round(number, 2), get_language() or "")
+        return f"{percent(number)}%"
+    text = format_number(number)
     if kr.kind == "currency":
         return f"{kr.currency} {text}"
     if kr.kind == "percentage":
@@ -78,13 +78,22 @@ def format_value(number, kr) -> str:
 
 # Localised formatting is slow (tens of microseconds a call) and a page repeats the same few
 # numbers and dates: remember them per language. Both caches are bounded.
+def places(number: float) -> int:
+    """As few decimals as say the value exactly, up to two: 112 -> 0, 107.6 -> 1, 2.75 -> 2."""
+    return next(p for p in (0, 1, 2) if p == 2 or round(number, p) == number)
+
+
+def format_number(number: float) -> str:
+    """A number localised with grouping and at most two decimals: "43,800", "107.8"."""
+    return _number(round(number, 2), get_language() or "")
+
+
 @lru_cache(maxsize=4096)
 def _number(number: float, language: str) -> str:
-    # As few decimals as say the value exactly (up to two): 112, 107.6, 2.75.
-    places = next(p for p in (0, 1, 2) if p == 2 or round(number, p) == number)
+    decimals = places(number)
     # number_format cuts extra decimals off rather than rounding them.
     return number_format(
-        round(number, places), decimal_pos=places, use_l10n=True, force_grouping=True
+        round(number, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
     )
 
 

@@ -10,7 +10,6 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +17,7 @@ from sasaran.accounts.models import Team, User
 from sasaran.accounts.queries import Actor
 from sasaran.okrs import queries
 from sasaran.okrs.models import STATUS_CHOICES, Cycle, KeyResult
-from sasaran.web.fragments import format_value
+from sasaran.web.fragments import format_number, format_value, percent
 
 # (action, object type) -> the sentence. %(who)s is the actor, %(name)s the object's name.
 SENTENCES = {
@@ -178,9 +177,8 @@ def _short(v: Any, key: str, names: dict[str, dict[int, str]], unit: Any = None)
         return _("yes") if v else _("no")
     if isinstance(v, int | float):
         if key in ("progress", "attainment"):
-            return f"{round(v * 100)}%"
-        places = 2 if v != round(v) else 0
-        return number_format(round(v, 2), decimal_pos=places, use_l10n=True, force_grouping=True)
+            return f"{percent(v)}%"
+        return format_number(v)
     if key in ("status", "status_override") and v in STATUS_LABELS:
         return str(STATUS_LABELS[v])
     if isinstance(v, list):

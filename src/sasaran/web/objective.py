@@ -24,7 +24,7 @@ from sasaran.okrs import actions, queries, rollup
 from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective, Retrospective
 from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
-from sasaran.web.fragments import format_value
+from sasaran.web.fragments import format_value, places
 from sasaran.web.history import history_items
 from sasaran.web.pages import actor_page
 
@@ -149,18 +149,13 @@ def _objective_context(
     }
 
 
-def _places(v: float) -> int:
-    """The decimals (up to two) that say `v` exactly: 112 -> 0, 107.8 -> 1."""
-    return next(p for p in (0, 1, 2) if p == 2 or round(v, p) == v)
-
-
 def _forecast_label(kr: KeyResult) -> str:
     """The projected value in the KR's unit. A straight line through a few check-ins is an
     estimate: it gets no more decimals than the KR's own values use ("110.5%", not "110.49%")."""
     if kr.forecast_value is None:
         return ""
-    places = max(_places(v) for v in (kr.start_value, kr.target_value, kr.current_value))
-    return format_value(round(kr.forecast_value, places), kr)
+    decimals = max(places(v) for v in (kr.start_value, kr.target_value, kr.current_value))
+    return format_value(round(kr.forecast_value, decimals), kr)
 
 
 # ---- the chart -------------------------------------------------------------------------------

@@ -1,17 +1,15 @@
 from django.db import migrations, models
 
-from sasaran.accounts.teamtree import tree_order
+from sasaran.accounts.teamtree import places
 
 
 def number_existing_teams(apps, schema_editor):
     Team = apps.get_model("accounts", "Team")
     for workspace_id in Team.objects.values_list("workspace_id", flat=True).distinct():
         teams = list(Team.objects.filter(workspace_id=workspace_id))
-        by_id = {t.pk: t for t in teams}
-        for place, (team_id, _depth) in enumerate(
-            tree_order([(t.pk, t.name, t.parent_id) for t in teams])
-        ):
-            by_id[team_id].tree_order = place
+        place = places([(t.pk, t.name, t.parent_id) for t in teams])
+        for team in teams:
+            team.tree_order = place.get(team.pk, 0)
         Team.objects.bulk_update(teams, ["tree_order"], batch_size=500)
 
 
