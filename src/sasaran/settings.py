@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from our own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "sasaran.events",
+    "sasaran.scheduler",
     "sasaran.accounts",
     "sasaran.audit",
     "sasaran.okrs",

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sasaran.audit.queries import history_of
 from sasaran.okrs import actions
+from sasaran.okrs.history import history_of
 from sasaran.okrs.models import KeyResult, Visibility
 from sasaran.web.fragments import format_value
 from sasaran.web.history import history_items

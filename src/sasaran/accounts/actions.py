@@ -7,10 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sasaran.accounts.events import MemberAdded, WorkspaceSettingsChanged
 from sasaran.accounts.models import ApiToken, Membership, Role, Team, TeamMember, User, hash_token
 from sasaran.accounts.queries import Actor
 from sasaran.audit.log import changed, record, snapshot
 from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
+from sasaran.events import publish
+from sasaran.params import UNSET, given
 
 
 def _require_admin(actor: Actor) -> None:
@@ -72,7 +75,10 @@ def create_team(actor: Actor, *, name: str, parent_id: int | None = None) -> Tea
 
 
 @transaction.atomic
-def update_team(actor: Actor, team: Team, **fields) -> Team:
+def update_team(
+    actor: Actor, team: Team, *, name: str = UNSET, parent_id: int | None = UNSET
+) -> Team:
+    fields = given(locals(), "actor", "team")
     _require_admin(actor)
     _same_workspace(actor, team)
     _name(fields)
@@ -178,11 +184,20 @@ def add_member(
         obj=membership,
         after={"email": email, "role": role, "team_ids": team_ids or []},
     )
+    publish(MemberAdded.by(actor, user_id=user.pk, role=role))
     return membership
 
 
 @transaction.atomic
-def update_member(actor: Actor, membership: Membership, **fields) -> Membership:
+def update_member(
+    actor: Actor,
+    membership: Membership,
+    *,
+    role: str = UNSET,
+    name: str = UNSET,
+    team_ids: list[int] = UNSET,
+) -> Membership:
+    fields = given(locals(), "actor", "membership")
     _require_admin(actor)
     _same_workspace(actor, membership)
 
@@ -430,8 +445,6 @@ WORKSPACE_SETTINGS = (
     "checkin_cadence_days",
     "time_zone",
 )
-# Changing these changes every stored status (or the due-date boundaries): recompute.
-_STATUS_SETTINGS = {"on_track_threshold", "at_risk_threshold", "grace_fraction", "time_zone"}
 
 
 def _fraction(value, field: str, errors: list[dict]) -> float | None:
@@ -442,17 +455,23 @@ def _fraction(value, field: str, errors: list[dict]) -> float | None:
 
 
 @transaction.atomic
-def update_workspace(actor: Actor, **fields):
+def update_workspace(
+    actor: Actor,
+    *,
+    name: str = UNSET,
+    on_track_threshold: float = UNSET,
+    at_risk_threshold: float = UNSET,
+    grace_fraction: float = UNSET,
+    checkin_cadence_days: int = UNSET,
+    time_zone: str = UNSET,
+):
     """Workspace settings: status thresholds, grace, check-in cadence, default time zone."""
+    fields = given(locals(), "actor")
     from zoneinfo import available_timezones
 
     from sasaran.accounts.models import Workspace
-    from sasaran.okrs.rollup import recompute_workspace
 
     _require_admin(actor)
-    unknown = sorted(set(fields) - set(WORKSPACE_SETTINGS))
-    if unknown:
-        raise Invalid(_("There is no setting called %(name)s.") % {"name": unknown[0]})
     workspace = Workspace.objects.select_for_update().get(pk=actor.workspace_id)
     errors: list[dict] = []
     if "name" in fields:
@@ -516,8 +535,9 @@ def update_workspace(actor: Actor, **fields):
             before=b,
             after=a,
         )
-    if _STATUS_SETTINGS & set(a):
-        recompute_workspace(workspace)
+    if a:
+        # The okrs app recomputes statuses when thresholds change (okrs.jobs).
+        publish(WorkspaceSettingsChanged.by(actor, fields=tuple(a)))
     actor.membership.workspace = workspace
     return workspace
 
@@ -532,16 +552,22 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def update_profile(user: User, **fields) -> User:
+def update_profile(
+    user: User,
+    *,
+    name: str = UNSET,
+    language: str = UNSET,
+    time_zone: str = UNSET,
+    notify_email_reminders: bool = UNSET,
+    notify_email_digest: bool = UNSET,
+) -> User:
     """A user's own name, language, time zone and notification choices (theirs alone: not
     workspace data, so not in a workspace's audit log)."""
+    fields = given(locals(), "user")
     from zoneinfo import available_timezones
 
     from django.conf import settings
 
-    unknown = sorted(set(fields) - set(PROFILE_FIELDS))
-    if unknown:
-        raise Invalid(_("There is no setting called %(name)s.") % {"name": unknown[0]})
     errors: list[dict] = []
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()

@@ -11,9 +11,12 @@ from sasaran.errors import NotFound
 
 @dataclass
 class Actor:
+    """A member acting in their workspace."""
+
     user: User
     membership: Membership
     team_ids: frozenset[int] = field(default_factory=frozenset)
+    is_system = False
 
     @property
     def workspace(self) -> Workspace:
@@ -26,6 +29,13 @@ class Actor:
     @property
     def user_id(self) -> int:
         return self.user.pk
+
+    @property
+    def label(self) -> str:
+        return self.user.display_name
+
+    # Members act for themselves (the system actor says for whom or what it acts).
+    on_behalf_of = ""
 
     @property
     def role(self) -> str:
@@ -82,6 +92,82 @@ def actor_for(user: User, workspace: Workspace | int | None = None) -> Actor:
         ).values_list("team_id", flat=True)
     )
     return Actor(user=membership.user, membership=membership, team_ids=team_ids)
+
+
+class Grant:
+    """What the system actor may do; each kind of system work gets only what it needs."""
+
+    SEE = "see"  # read every OKR of the workspace (always granted)
+    CHECK_IN = "check_in"  # record check-ins (KPI feeds, task counts)
+    EDIT = "edit"  # create and change OKRs (imports)
+    ADMIN = "admin"  # everything an admin may do, closed cycles included (restore)
+
+
+@dataclass
+class SystemActor:
+    """Sasaran itself acting in a workspace: for a rule, a KPI feed, an import or a periodic
+    job. It is not a member: history and the audit log show it as "Sasaran" or "Sasaran, for
+    <purpose>", and it may do only what its grants say (okrs.permissions reads them)."""
+
+    workspace_obj: Workspace
+    purpose: str
+    grants: frozenset[str] = frozenset({Grant.SEE})
+
+    is_system = True
+    user = None
+    membership = None
+    team_ids: frozenset[int] = frozenset()
+    related_team_ids: frozenset[int] = frozenset()
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.workspace_obj
+
+    @property
+    def workspace_id(self) -> int:
+        return self.workspace_obj.pk
+
+    @property
+    def user_id(self) -> None:
+        return None
+
+    @property
+    def role(self) -> str:
+        return "system"
+
+    @property
+    def is_admin(self) -> bool:
+        return Grant.ADMIN in self.grants
+
+    @property
+    def can_write(self) -> bool:
+        return bool(self.grants - {Grant.SEE})
+
+    def may(self, grant: str) -> bool:
+        return Grant.ADMIN in self.grants or grant in self.grants
+
+    @property
+    def label(self) -> str:
+        return system_label(self.purpose)
+
+    @property
+    def on_behalf_of(self) -> str:
+        return self.purpose
+
+
+def system_label(purpose: str) -> str:
+    """How the system actor is named in history. `purpose` is stored as given: built-in
+    purposes are marked with gettext_noop and translated here; a rule's name is shown as is."""
+    return _("Sasaran, for %(purpose)s") % {"purpose": _(purpose)} if purpose else "Sasaran"
+
+
+def system_actor(workspace: Workspace, purpose: str, *grants: str) -> SystemActor:
+    """Sasaran acting in `workspace` for `purpose` (gettext_noop("the hourly status refresh"),
+    or "rule 12 “Weekly reminder”"), with `grants` beyond seeing (Grant.CHECK_IN, Grant.EDIT,
+    Grant.ADMIN)."""
+    if not purpose:
+        raise ValueError("The system actor always says on whose behalf it acts.")
+    return SystemActor(workspace, purpose, frozenset({Grant.SEE, *grants}))
 
 
 # --- Settings pages (issue 3): people, teams and tokens, each in a fixed number of queries. ---

@@ -33,10 +33,11 @@ def record(
     after: dict | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """One entry by `actor` (an accounts.queries.Actor) in the actor's workspace."""
+    """One entry by `actor` (a member's Actor or the SystemActor) in the actor's workspace."""
     return AuditEntry.objects.create(
         workspace_id=actor.workspace_id,
         actor_id=actor.user_id,
+        on_behalf_of=actor.on_behalf_of[:200],
         action=action,
         object_type=obj._meta.model_name or "",
         object_id=obj.pk,

@@ -1,17 +1,20 @@
-"""One row per change; kept forever."""
+"""One row per change; kept forever. A leaf app: it imports none of ours (the workspace is
+named by its label), so every app may record into it."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from sasaran.accounts.models import Workspace
-
 
 class AuditEntry(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="audit"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Empty for a member; for the system actor (actor is None), on whose behalf it acted.
+    on_behalf_of = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=40)
     object_type = models.CharField(max_length=40)

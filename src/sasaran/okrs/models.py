@@ -180,6 +180,9 @@ class KeyResult(models.Model):
     status_override_at = models.DateTimeField(null=True, blank=True)
     confidence = models.PositiveSmallIntegerField(null=True, blank=True)
     last_checkin_at = models.DateTimeField(null=True, blank=True)
+    # Set by the status refresh when the KR turns stale (one "became stale" event per episode),
+    # cleared by its next check-in.
+    stale_since = models.DateTimeField(null=True, blank=True)
     forecast_value = models.FloatField(null=True, blank=True)
     forecast_progress = models.FloatField(null=True, blank=True)
 
@@ -229,6 +232,9 @@ class CheckIn(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="check_ins"
     )
+    # Empty for a member's check-in; for Sasaran's own (a KPI feed, task counts, an import),
+    # on whose behalf it checked in. Such a check-in has no author.
+    on_behalf_of = models.CharField(max_length=200, blank=True)
     value = models.FloatField(_("value"))
     # Milestone KRs: ids of the milestones done as of this check-in (history is never rewritten).
     milestones_done = models.JSONField(default=list, blank=True)

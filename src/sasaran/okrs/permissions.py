@@ -1,10 +1,14 @@
 """Who may see and change which OKRs. The same rules as a query filter (visibility_q) and as
-checks on one loaded row, so lists and single reads never disagree."""
+checks on one loaded row, so lists and single reads never disagree.
+
+The system actor (accounts.queries.SystemActor) sees its whole workspace and does what its
+grants allow: check in (Grant.CHECK_IN), edit OKRs (Grant.EDIT), or all an admin may
+(Grant.ADMIN)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sasaran.accounts.queries import Actor
+from sasaran.accounts.queries import Actor, Grant
 from sasaran.errors import Conflict, Forbidden
 from sasaran.okrs.models import Cycle, KeyResult, Objective, Visibility
 
@@ -13,7 +17,7 @@ def visibility_q(actor: Actor, prefix: str = "") -> Q:
     """Objectives the actor may see; `prefix` reaches them from another model ("objective__")."""
     p = prefix
     q = Q(**{f"{p}workspace_id": actor.workspace_id})
-    if actor.is_admin:
+    if actor.is_admin or actor.is_system:
         return q
     return q & (
         Q(**{f"{p}visibility": Visibility.WORKSPACE})
@@ -26,7 +30,7 @@ def visibility_q(actor: Actor, prefix: str = "") -> Q:
 def can_see(actor: Actor, objective: Objective) -> bool:
     if objective.workspace_id != actor.workspace_id:
         return False
-    if actor.is_admin or objective.visibility == Visibility.WORKSPACE:
+    if actor.is_admin or actor.is_system or objective.visibility == Visibility.WORKSPACE:
         return True
     if objective.owner_id == actor.user_id:
         return True
@@ -37,6 +41,8 @@ def can_see(actor: Actor, objective: Objective) -> bool:
 
 def can_edit_in_team(actor: Actor, team_id: int | None, owner_id: int | None) -> bool:
     """Members edit OKRs of teams they belong to, and their own personal OKRs."""
+    if actor.is_system:
+        return actor.may(Grant.EDIT)
     if actor.is_admin:
         return True
     if not actor.can_write:
@@ -47,6 +53,10 @@ def can_edit_in_team(actor: Actor, team_id: int | None, owner_id: int | None) ->
 
 
 def require_edit(actor: Actor, objective: Objective) -> None:
+    if actor.is_system:
+        if actor.may(Grant.EDIT):
+            return
+        raise Forbidden(_("Sasaran may not change OKRs for this purpose."))
     if not (
         can_edit_in_team(actor, objective.team_id, objective.owner_id)
         or (actor.can_write and objective.owner_id == actor.user_id)
@@ -55,6 +65,10 @@ def require_edit(actor: Actor, objective: Objective) -> None:
 
 
 def require_checkin(actor: Actor, kr: KeyResult) -> None:
+    if actor.is_system:
+        if actor.may(Grant.CHECK_IN):
+            return
+        raise Forbidden(_("Sasaran may not check in for this purpose."))
     if actor.is_admin:
         return
     if actor.can_write and (kr.owner_id == actor.user_id or kr.objective.team_id in actor.team_ids):

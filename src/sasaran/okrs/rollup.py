@@ -33,6 +33,7 @@ KR_DERIVED = [
     "status",
     "forecast_value",
     "forecast_progress",
+    "stale_since",
 ]
 
 
@@ -137,6 +138,9 @@ def compute_kr(
         )
     kr.forecast_value = result.projected_value
     kr.forecast_progress = result.projected_progress
+    # Only the status refresh marks a KR stale (and says so once); a fresh check-in clears it.
+    if kr.stale_since is not None and not kr_is_stale(kr, cycle, workspace, now):
+        kr.stale_since = None
 
 
 def kr_status(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> str:
@@ -315,28 +319,89 @@ def kr_is_stale(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datet
 
 
 def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) -> int:
-    """Move statuses on with time (expected progress grows every day) without touching anything
-    else. Each row is written only if it still holds the values its new status was computed
-    from, so a check-in committed meanwhile is never overwritten. Returns the rows changed."""
+    """Move statuses on with time (expected progress grows every day) and flag key results that
+    turned stale, without touching anything else, as Sasaran: each change is audited and
+    announced (KeyResultStatusChanged with cause "time", KeyResultBecameStale), in one
+    transaction per workspace. Each row is written only if it still holds the values its new
+    status was computed from, so a check-in committed meanwhile is never overwritten.
+    Returns the rows changed."""
+    from django.db import transaction
+    from django.utils.translation import gettext_noop
+
+    from sasaran.accounts.queries import system_actor
+    from sasaran.audit.log import record
+    from sasaran.events import publish
+    from sasaran.okrs import events
+
     now = now or timezone.now()
+    actor = system_actor(workspace, gettext_noop("the hourly status refresh"))
     changed = 0
     open_cycles = Cycle.objects.filter(workspace=workspace).exclude(state=CycleState.CLOSED)
     cycles = {c.pk: c for c in open_cycles}
     krs = KeyResult.objects.filter(objective__cycle__in=list(cycles)).select_related("objective")
-    for kr in krs:
-        status = kr_status(kr, cycles[kr.objective.cycle_id], workspace, now)
-        if status != kr.status:
-            changed += KeyResult.objects.filter(
-                pk=kr.pk,
-                progress=kr.progress,
-                confidence=kr.confidence,
-                status_override=kr.status_override,
-                last_checkin_at=kr.last_checkin_at,
-            ).update(status=status)
-    for obj in Objective.objects.filter(cycle__in=list(cycles)):
-        status = objective_status(obj, cycles[obj.cycle_id], workspace, now)
-        if status != obj.status:
-            changed += Objective.objects.filter(pk=obj.pk, progress=obj.progress).update(
-                status=status
-            )
+    krs = list(krs)
+    # A transaction per chunk: on SQLite a long one would hold the write lock from check-ins.
+    for first in range(0, len(krs), 500):
+        with transaction.atomic():
+            for kr in krs[first : first + 500]:
+                cycle = cycles[kr.objective.cycle_id]
+                status = kr_status(kr, cycle, workspace, now)
+                stale = kr_is_stale(kr, cycle, workspace, now)
+                stale_since = (kr.stale_since or now) if stale else None
+                if status == kr.status and stale_since == kr.stale_since:
+                    continue
+                unchanged = KeyResult.objects.filter(
+                    pk=kr.pk,
+                    progress=kr.progress,
+                    confidence=kr.confidence,
+                    status_override=kr.status_override,
+                    last_checkin_at=kr.last_checkin_at,
+                )
+                if not unchanged.update(status=status, stale_since=stale_since):
+                    continue  # a check-in got there first; it computed everything afresh
+                changed += 1
+                if status != kr.status:
+                    record(
+                        actor,
+                        action="status",
+                        obj=kr,
+                        objective_id=kr.objective_id,
+                        before={"status": kr.status},
+                        after={"status": status},
+                    )
+                    publish(
+                        events.KeyResultStatusChanged.by(
+                            actor,
+                            key_result_id=kr.pk,
+                            objective_id=kr.objective_id,
+                            from_status=kr.status,
+                            to_status=status,
+                            cause="time",
+                        )
+                    )
+                if stale and kr.stale_since is None:
+                    publish(
+                        events.KeyResultBecameStale.by(
+                            actor,
+                            key_result_id=kr.pk,
+                            objective_id=kr.objective_id,
+                            last_check_in_at=kr.last_checkin_at,
+                            stale_days=workspace.stale_days,
+                        )
+                    )
+    with transaction.atomic():
+        for obj in Objective.objects.filter(cycle__in=list(cycles)):
+            status = objective_status(obj, cycles[obj.cycle_id], workspace, now)
+            if status == obj.status:
+                continue
+            if Objective.objects.filter(pk=obj.pk, progress=obj.progress).update(status=status):
+                changed += 1
+                record(
+                    actor,
+                    action="status",
+                    obj=obj,
+                    objective_id=obj.pk,
+                    before={"status": obj.status},
+                    after={"status": status},
+                )
     return changed

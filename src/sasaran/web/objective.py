@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sasaran.accounts.queries import Actor
-from sasaran.audit.queries import history_of
 from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, queries, rollup
+from sasaran.okrs.history import history_of
 from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective, Retrospective
 from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind

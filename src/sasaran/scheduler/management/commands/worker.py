@@ -1,15 +1,15 @@
-"""`sasaran worker`: runs queued tasks and periodic jobs until stopped."""
+"""`sasaran worker`: runs scheduled jobs, outbox deliveries and queued tasks until stopped."""
 
 import signal
 import time
 
 from django.core.management.base import BaseCommand
 
-from sasaran.web import worker
+from sasaran.scheduler import worker
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (queued tasks and periodic jobs)."
+    help = "Run the background worker (scheduled jobs, event deliveries, queued tasks)."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between polls.")
@@ -25,9 +25,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("Sasaran worker started.")
+        name = worker.worker_name()
         while running:
             worker.run_queued_tasks()
-            while running and worker.process_one():
+            while running and worker.process_one(worker=name):
                 pass
             if once:
                 break

@@ -1,0 +1,93 @@
+"""What happens to OKRs, announced to the apps above (work, automations, notifications, …).
+
+Published by the okrs actions (and the hourly status refresh) inside their transaction; see
+sasaran.events for immediate and durable subscribers."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sasaran.events import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckInRecorded(Event):
+    name = "okrs.check_in_recorded"
+    check_in_id: int
+    key_result_id: int
+    objective_id: int
+    value: float
+    confidence: int
+    checked_in_at: dt.datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyResultProgressChanged(Event):
+    name = "okrs.kr_progress_changed"
+    key_result_id: int
+    objective_id: int
+    from_progress: float | None
+    to_progress: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyResultStatusChanged(Event):
+    """`cause`: "check-in", "edit", "override" or "time" (the hourly refresh)."""
+
+    name = "okrs.kr_status_changed"
+    key_result_id: int
+    objective_id: int
+    from_status: str
+    to_status: str
+    cause: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyResultBecameStale(Event):
+    name = "okrs.kr_became_stale"
+    key_result_id: int
+    objective_id: int
+    last_check_in_at: dt.datetime | None
+    stale_days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyResultCreated(Event):
+    name = "okrs.kr_created"
+    key_result_id: int
+    objective_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyResultUpdated(Event):
+    name = "okrs.kr_updated"
+    key_result_id: int
+    objective_id: int
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectiveCreated(Event):
+    name = "okrs.objective_created"
+    objective_id: int
+    cycle_id: int
+    team_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectiveUpdated(Event):
+    name = "okrs.objective_updated"
+    objective_id: int
+    cycle_id: int
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CycleActivated(Event):
+    name = "okrs.cycle_activated"
+    cycle_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CycleClosed(Event):
+    name = "okrs.cycle_closed"
+    cycle_id: int

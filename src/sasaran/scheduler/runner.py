@@ -1,0 +1,97 @@
+"""Planning and running occurrences. `plan` writes the due occurrence of every job (unique per
+job and scheduled time); `run_one` claims one with a conditional UPDATE and a lease and runs it.
+A worker that dies mid-job loses its lease, and the next worker to look claims it again."""
+
+import datetime as dt
+import logging
+import secrets
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sasaran.scheduler import registry
+from sasaran.scheduler.models import Occurrence, OccurrenceState
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = dt.timedelta(minutes=1)
+KEEP = dt.timedelta(days=30)
+
+
+def plan(now: dt.datetime) -> None:
+    """Write each job's most recent due occurrence if it is not there yet. Missed occurrences
+    are not replayed one by one: after downtime a job runs once, for the latest time due."""
+    jobs = registry.jobs()
+    if not jobs:
+        return
+    due = {key: job.latest_at_or_before(now) for key, job in jobs.items()}
+    rows = [Occurrence(job=key, scheduled_for=at) for key, at in due.items()]
+    # The unique (job, scheduled_for) makes a second planner's insert a no-op.
+    Occurrence.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return (
+        Q(state=OccurrenceState.PENDING, not_before__isnull=True)
+        | Q(state=OccurrenceState.PENDING, not_before__lte=now)
+        | Q(state=OccurrenceState.RUNNING, lease_until__lt=now)
+    )
+
+
+def claim(now: dt.datetime, worker: str) -> tuple[Occurrence, str] | None:
+    jobs = registry.jobs()
+    candidates = (
+        Occurrence.objects.filter(_claimable(now), job__in=list(jobs), scheduled_for__lte=now)
+        .order_by("scheduled_for", "id")
+        .values_list("pk", "job")[:20]
+    )
+    for pk, key in candidates:
+        token = secrets.token_hex(8)
+        won = Occurrence.objects.filter(_claimable(now), pk=pk).update(
+            state=OccurrenceState.RUNNING,
+            claim_token=token,
+            worker=worker[:100],
+            lease_until=now + jobs[key].lease,
+            started_at=now,
+            attempts=F("attempts") + 1,
+        )
+        if won == 1:
+            return Occurrence.objects.get(pk=pk), token
+    return None
+
+
+def run_one(now: dt.datetime | None = None, *, worker: str = "worker") -> bool:
+    """Claim and run one due occurrence; False when none was due."""
+    now = now or timezone.now()
+    claimed = claim(now, worker)
+    if claimed is None:
+        return False
+    occurrence, token = claimed
+    job = registry.jobs()[occurrence.job]
+    mine = Occurrence.objects.filter(pk=occurrence.pk, claim_token=token)
+    log.info("running %s for %s", job.key, occurrence.scheduled_for.isoformat())
+    try:
+        job.run(occurrence.scheduled_for)
+    except Exception as exc:
+        log.exception("%s failed", job.key)
+        gave_up = occurrence.attempts >= job.max_attempts
+        mine.update(
+            state=OccurrenceState.FAILED if gave_up else OccurrenceState.PENDING,
+            lease_until=None,
+            not_before=timezone.now() + RETRY_AFTER * occurrence.attempts,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return True
+    # Guarded by the token: a worker whose lease ran out does not overwrite the new holder.
+    mine.update(state=OccurrenceState.DONE, finished_at=timezone.now(), lease_until=None)
+    return True
+
+
+def prune(now: dt.datetime) -> None:
+    """Finished occurrences are kept 30 days (what ran when, and what failed)."""
+    Occurrence.objects.filter(
+        state__in=[OccurrenceState.DONE, OccurrenceState.FAILED], scheduled_for__lt=now - KEEP
+    ).delete()
+
+
+registry.register(registry.Job(key="scheduler.prune", cron="17 3 * * *", run=prune))

@@ -1,0 +1,40 @@
+"""The background worker: due occurrences of scheduled jobs, outbox deliveries, queued tasks.
+
+`process_one()` does one unit of work and says whether it did anything; the `worker` command
+loops over it, tests call it directly (as several workers, on PostgreSQL, with one killed)."""
+
+import datetime as dt
+import os
+import socket
+
+from django.utils import timezone
+
+from sasaran.events import outbox
+from sasaran.scheduler import runner
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_one(now: dt.datetime | None = None, *, worker: str | None = None) -> bool:
+    now = now or timezone.now()
+    worker = worker or worker_name()
+    runner.plan(now)
+    return runner.run_one(now, worker=worker) or outbox.deliver_one(now)
+
+
+def run_queued_tasks() -> None:
+    """Tasks enqueued through the Django Tasks API (django-tasks-db), run until none is left."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_name(),
+        excluded_queue_names=[],
+    ).run()

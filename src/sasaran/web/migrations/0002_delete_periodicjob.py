@@ -1,0 +1,9 @@
+# The worker's periodic jobs moved to the scheduler app (scheduler.Occurrence).
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("web", "0001_initial")]
+
+    operations = [migrations.DeleteModel(name="PeriodicJob")]
