@@ -3,6 +3,7 @@ outbox that reads back into the same typed event."""
 
 import dataclasses
 import datetime as dt
+import enum
 import types
 import typing
 from typing import Any, ClassVar
@@ -23,6 +24,13 @@ class Event:
     # "" for a member; for the system actor, on whose behalf it acted ("rule 12 …").
     on_behalf_of: str = ""
     occurred_at: dt.datetime = dataclasses.field(default_factory=timezone.now)
+
+    def __post_init__(self):
+        # Plain values only (a Status enum member becomes its string), as the outbox will read.
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, enum.Enum):
+                object.__setattr__(self, f.name, value.value)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

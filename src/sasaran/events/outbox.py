@@ -90,7 +90,7 @@ def deliver_one(now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE) 
         gave_up = attempts >= MAX_ATTEMPTS
         mine.update(
             state=DeliveryState.FAILED if gave_up else DeliveryState.PENDING,
-            next_attempt_at=timezone.now() + backoff(attempts),
+            next_attempt_at=now + backoff(attempts),
             lease_until=None,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )

@@ -78,7 +78,7 @@ def run_one(now: dt.datetime | None = None, *, worker: str = "worker") -> bool:
         mine.update(
             state=OccurrenceState.FAILED if gave_up else OccurrenceState.PENDING,
             lease_until=None,
-            not_before=timezone.now() + RETRY_AFTER * occurrence.attempts,
+            not_before=now + RETRY_AFTER * occurrence.attempts,
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return True

@@ -229,10 +229,10 @@ def update_objective(
         after=a,
         note=note,
     )
-    if a:
+    if set(a) - {"updated_at"}:
         publish(
             events.ObjectiveUpdated.by(
-                actor, objective_id=objective.pk, cycle_id=objective.cycle_id, fields=tuple(a)
+                actor, objective_id=objective.pk, cycle_id=objective.cycle_id, fields=tuple(k for k in a if k != "updated_at")
             )
         )
     return objective
