@@ -518,6 +518,8 @@ class CheckInOut(Schema):
     blockers: str
     checked_in_at: dt.datetime
     author_id: int | None
+    # Empty for a member's check-in; for Sasaran's own (author_id null), on whose behalf.
+    on_behalf_of: str
     milestones_done: list[int]
 
 
@@ -542,6 +544,7 @@ def _checkin_out(c: CheckIn) -> dict:
         "blockers": c.blockers,
         "checked_in_at": c.checked_in_at,
         "author_id": c.author_id,
+        "on_behalf_of": c.on_behalf_of,
         "milestones_done": c.milestones_done or [],
     }
 

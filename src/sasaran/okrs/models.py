@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sasaran.accounts.models import Team, Workspace
+from sasaran.accounts.queries import system_label
 from sasaran.okrs.progress import Direction, Kind
 from sasaran.okrs.status import Status
 
@@ -261,6 +262,13 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result_id}: {self.value} @ {self.checked_in_at:%Y-%m-%d}"
+
+    @property
+    def author_name(self) -> str:
+        """The member who checked in, or "Sasaran, for …" ("" if the member is gone)."""
+        if self.author_id is not None:
+            return self.author.display_name
+        return system_label(self.on_behalf_of) if self.on_behalf_of else ""
 
 
 class Retrospective(models.Model):

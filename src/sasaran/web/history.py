@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sasaran.accounts.models import Team, User
-from sasaran.accounts.queries import Actor
+from sasaran.accounts.queries import Actor, system_label
 from sasaran.okrs import queries
 from sasaran.okrs.models import STATUS_CHOICES, Cycle, KeyResult
 from sasaran.web.fragments import format_number, format_value, percent
@@ -32,6 +32,15 @@ SENTENCES = {
         "%(who)s overrode the status of the key result “%(name)s”"
     ),
     ("grade", "keyresult"): gettext_lazy("%(who)s graded the key result “%(name)s”"),
+    ("status", "keyresult"): gettext_lazy(
+        "%(who)s moved the status of the key result “%(name)s” on with time"
+    ),
+    ("status", "objective"): gettext_lazy(
+        "%(who)s moved the status of the objective “%(name)s” on with time"
+    ),
+    ("tasks", "keyresult"): gettext_lazy(
+        "%(who)s updated the task counts of the key result “%(name)s”"
+    ),
     ("carry-over", "keyresult"): gettext_lazy("%(who)s carried over the key result “%(name)s”"),
     ("retrospective", "retrospective"): gettext_lazy(
         "%(who)s wrote the retrospective of “%(name)s”"
@@ -208,7 +217,13 @@ def history_items(actor: Actor, entries) -> list[dict[str, Any]]:
                         "after": _short(after[key], key, names, unit_after),
                     }
                 )
-        who = entry.actor.display_name if entry.actor else _("Someone")
+        who = (
+            entry.actor.display_name
+            if entry.actor
+            else system_label(entry.on_behalf_of)
+            if entry.on_behalf_of
+            else _("Someone")
+        )
         sentence = SENTENCES.get((entry.action, entry.object_type), OTHER)
         items.append(
             {

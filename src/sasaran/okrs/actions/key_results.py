@@ -259,10 +259,14 @@ def update_key_result(
         after=a,
         note=note,
     )
-    if not override_only and set(a) - {"updated_at"}:
+    edited = tuple(k for k in a if k != "updated_at")
+    if not override_only and edited:
         publish(
             events.KeyResultUpdated.by(
-                actor, key_result_id=kr.pk, objective_id=objective.pk, fields=tuple(k for k in a if k != "updated_at")
+                actor,
+                key_result_id=kr.pk,
+                objective_id=objective.pk,
+                fields=edited,
             )
         )
     publish_kr_changes(actor, kr, state, "override" if override_only else "edit")

@@ -229,10 +229,14 @@ def update_objective(
         after=a,
         note=note,
     )
-    if set(a) - {"updated_at"}:
+    edited = tuple(k for k in a if k != "updated_at")
+    if edited:
         publish(
             events.ObjectiveUpdated.by(
-                actor, objective_id=objective.pk, cycle_id=objective.cycle_id, fields=tuple(k for k in a if k != "updated_at")
+                actor,
+                objective_id=objective.pk,
+                cycle_id=objective.cycle_id,
+                fields=edited,
             )
         )
     return objective
