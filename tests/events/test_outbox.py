@@ -172,3 +172,24 @@ def test_a_check_in_reaches_a_durable_consumer_with_its_typed_event(
         4.0,
         checkin.checked_in_at,
     )
+
+
+def test_the_events_command_shows_the_outbox_and_requeues_failed_deliveries(workspace):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    publish_failed = Delivery.objects.create(
+        event=OutboxEvent.objects.create(workspace_id=workspace.pk, name="test.pinged", payload={}),
+        consumer="tests.gone",
+        state=DeliveryState.FAILED,
+        attempts=8,
+        last_error="ValueError: the receiver is down",
+    )
+    out = StringIO()
+    call_command("events", stdout=out)
+    assert "tests.gone\tfailed\t1" in out.getvalue()
+    assert "the receiver is down" in out.getvalue()
+    call_command("events", "--retry", stdout=StringIO())
+    publish_failed.refresh_from_db()
+    assert (publish_failed.state, publish_failed.attempts) == (DeliveryState.PENDING, 0)

@@ -23,7 +23,7 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending"
     RUNNING = "running"
     DONE = "done"
-    FAILED = "failed"  # gave up after MAX_ATTEMPTS; `sasaran events retry` puts it back
+    FAILED = "failed"  # gave up after MAX_ATTEMPTS; `sasaran events --retry` puts it back
 
 
 class Delivery(models.Model):
