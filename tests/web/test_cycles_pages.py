@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sasaran.okrs import actions
 from sasaran.okrs.models import Cycle, CycleState, KeyResult, Retrospective
-from sasaran.web.cycles import _free_quarter_name
+from sasaran.okrs.views.cycles import _free_quarter_name
 from tests.okrs.helpers import key_result, objective
 
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from sasaran.audit.queries import history_of
 from sasaran.okrs import actions
 from sasaran.okrs.models import KeyResult, Visibility
+from sasaran.okrs.views.history import history_items
+from sasaran.okrs.views.objective import FEED_LIMIT, FEED_SHOWN, HISTORY_LIMIT, HISTORY_SHOWN
 from sasaran.web.fragments import format_value
-from sasaran.web.history import history_items
-from sasaran.web.objective import FEED_LIMIT, FEED_SHOWN, HISTORY_LIMIT, HISTORY_SHOWN
 from tests.okrs.helpers import key_result, objective
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -80,7 +80,7 @@ def test_profile_requires_sign_in(client):
 
 
 def test_time_zones_offered_are_the_canonical_ones_plus_an_alias_in_use():
-    from sasaran.web.people import time_zone_choices
+    from sasaran.accounts.views.people import time_zone_choices
 
     zones = [z for z, _ in time_zone_choices()]
     assert "Asia/Jakarta" in zones and "UTC" in zones

@@ -390,8 +390,8 @@ def _send_invitation(actor: Actor, user: User, site_url: str) -> dict:
         "link": link,
         "set_password": set_password,
     }
-    subject = render_to_string("registration/invitation_subject.txt", context)
-    body = render_to_string("registration/invitation_email.txt", context)
+    subject = render_to_string("accounts/registration/invitation_subject.txt", context)
+    body = render_to_string("accounts/registration/invitation_email.txt", context)
     outcome: list[bool] = []
     send_mail_on_commit(subject, body, user.email, outcome)
     return {"link": link, "sent": outcome}
