@@ -3,7 +3,7 @@
 import pytest
 
 from sasaran.accounts.models import Membership, Role, TeamMember, User
-from tests.web.smtp_server import running_smtp
+from tests.accounts.smtp_server import running_smtp
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.web.smtp_server import running_smtp
+from tests.accounts.smtp_server import running_smtp
 
 pytestmark = pytest.mark.django_db
 
