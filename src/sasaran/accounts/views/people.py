@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -455,7 +455,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc)
                 status = exc.status
             else:
-                return redirect("/settings/workspace/?saved=1")
+                return redirect(reverse("settings_workspace") + "?saved=1")
         else:
             require_admin_page(actor)
             status = 422

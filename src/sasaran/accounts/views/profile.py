@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,7 +67,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             else:
                 # The middleware applies the new language from the next request on; the cookie
                 # keeps it after signing out.
-                response = redirect("/profile/?saved=1")
+                response = redirect(reverse("profile") + "?saved=1")
                 response.set_cookie(
                     settings.LANGUAGE_COOKIE_NAME,
                     user.language,

@@ -7,8 +7,9 @@ Every write goes through okrs.actions (create_cycle, update_cycle, close_cycle, 
 from django.contrib import messages
 from django.db.models import Count, F
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -120,7 +121,7 @@ def cycle_new(request):
         except Invalid as exc:
             form.show_error(exc)
         else:
-            return redirect("/cycles/")
+            return redirect("cycles")
     form.mark_invalid()
     return _list(request, form, status=422)
 
@@ -144,7 +145,7 @@ def cycle_activate(request, cycle_id: int):
             _("%(name)s is still active too: close it once its last check-ins are in.")
             % {"name": name},
         )
-    return redirect("/cycles/")
+    return redirect("cycles")
 
 
 def _band(score: str) -> str:
@@ -180,7 +181,7 @@ def cycle_close(request, cycle_id: int):
     require_admin(actor)
     cycle = queries.get_cycle(actor, cycle_id)
     if cycle.is_closed:
-        return redirect(f"/cycles/{cycle.pk}/celebrate/")
+        return redirect("cycle-celebrate", cycle.pk)
     rows = _grading_rows(actor, cycle)
     errors: dict[int, str] = {}
     page_error = ""
@@ -218,7 +219,7 @@ def cycle_close(request, cycle_id: int):
             except Invalid as exc:
                 page_error = exc.message
             else:
-                return redirect(f"/cycles/{cycle.pk}/celebrate/")
+                return redirect("cycle-celebrate", cycle.pk)
         status = 422
     for row in rows:
         for kr in row["krs"]:
@@ -370,7 +371,7 @@ def cycle_carry_over(request, cycle_id: int):
                     )
                     % {"n": len(carried), "name": target.name},
                 )
-                return redirect(f"/okrs/?cycle={target.pk}")
+                return redirect(f"{reverse('okrs')}?{urlencode({'cycle': target.pk})}")
     return render(
         request,
         "okrs/cycles/carry_over.html",

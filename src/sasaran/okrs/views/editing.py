@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -207,7 +207,7 @@ def new_objective(request):
     except Invalid as exc:
         form.show_error(exc)
         return _render_new(request, form, kr_forms, None, status=422)
-    return redirect(f"/objectives/{objective.pk}/")
+    return redirect("objective", objective.pk)
 
 
 @actor_page
@@ -263,7 +263,7 @@ def edit_objective(request, objective_id: int):
             except Invalid as exc:
                 form.show_error(exc)
             else:
-                return redirect(f"/objectives/{objective.pk}/")
+                return redirect("objective", objective.pk)
         form.mark_invalid()
         status = 422
     else:
@@ -284,11 +284,11 @@ def delete_objective(request, objective_id: int):
         request,
         objective,
         delete=actions.delete_objective,
-        done="/",
+        done=reverse("home"),
         context={
             "thing": objective.title,
             "question": _("Delete this objective?"),
-            "cancel": f"/objectives/{objective.pk}/",
+            "cancel": reverse("objective", args=[objective.pk]),
             "count": objective.key_results.count(),
         },
     )
@@ -331,7 +331,7 @@ def new_key_result(request, objective_id: int):
             except Invalid as exc:
                 form.show_error(exc)
             else:
-                return redirect(f"/objectives/{objective.pk}/")
+                return redirect("objective", objective.pk)
         form.mark_invalid()
         return _render_kr(request, form, objective, status=422)
     form = KeyResultForm(
@@ -360,7 +360,7 @@ def edit_key_result(request, kr_id: int):
             except Invalid as exc:
                 form.show_error(exc)
             else:
-                return redirect(f"/objectives/{kr.objective_id}/")
+                return redirect("objective", kr.objective_id)
         form.mark_invalid()
         return _render_kr(request, form, kr.objective, kr, status=422)
     initial = {
@@ -391,11 +391,11 @@ def delete_key_result(request, kr_id: int):
         request,
         kr,
         delete=actions.delete_key_result,
-        done=f"/objectives/{kr.objective_id}/",
+        done=reverse("objective", args=[kr.objective_id]),
         context={
             "thing": kr.title,
             "question": _("Delete this key result?"),
-            "cancel": f"/objectives/{kr.objective_id}/",
+            "cancel": reverse("objective", args=[kr.objective_id]),
             "count": None,
         },
     )
