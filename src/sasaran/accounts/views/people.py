@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sasaran.accounts import actions, queries
+from sasaran.accounts import actions, queries, teamtree
 from sasaran.accounts.models import Role
 from sasaran.accounts.views.accountflows import site_url
 from sasaran.errors import ActionError, Conflict, Forbidden, Invalid, NotFound
@@ -39,40 +39,17 @@ def require_admin_page(actor) -> None:
 
 def team_tree(teams) -> list[tuple]:
     """Teams in tree order (parents before children, siblings by name) with their depth."""
-    children: dict[int | None, list] = {}
-    ids = {t.pk for t in teams}
-    for team in teams:
-        parent = team.parent_id if team.parent_id in ids else None
-        children.setdefault(parent, []).append(team)
-    out: list[tuple] = []
-    seen: set[int] = set()
-    stack = [(t, 0) for t in reversed(children.get(None, []))]
-    while stack:
-        team, depth = stack.pop()
-        if team.pk in seen:
-            continue
-        seen.add(team.pk)
-        out.append((team, depth))
-        stack.extend((c, depth + 1) for c in reversed(children.get(team.pk, [])))
-    return out
+    by_id = {t.pk: t for t in teams}
+    return [
+        (by_id[pk], depth)
+        for pk, depth in teamtree.tree_order((t.pk, t.name, t.parent_id) for t in teams)
+    ]
 
 
 def _parent_choices(tree, exclude: set[int] = frozenset()) -> list[tuple[str, str]]:
     choices = [("", _("— none (top level) —"))]
     choices += [(str(t.pk), "\u2003" * depth + t.name) for t, depth in tree if t.pk not in exclude]
     return choices
-
-
-def _descendants(tree, team_id: int) -> set[int]:
-    out, inside, base = {team_id}, False, 0
-    for team, depth in tree:
-        if team.pk == team_id:
-            inside, base = True, depth
-        elif inside and depth > base:
-            out.add(team.pk)
-        elif inside:
-            break
-    return out
 
 
 # --- Forms: they parse and render; the actions validate and decide. ---
@@ -369,7 +346,8 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
         posted if which == "team" else None,
         initial={"name": the_team.name, "parent": the_team.parent_id or ""},
     )
-    form.fields["parent"].choices = _parent_choices(tree, _descendants(tree, team_id))
+    beneath = teamtree.descendants({t.pk: t.parent_id for t in all_teams}, [team_id])
+    form.fields["parent"].choices = _parent_choices(tree, beneath)
     members_form = TeamMembersForm(
         posted if which == "members" else None, initial={"members": [str(u) for u in current]}
     )
