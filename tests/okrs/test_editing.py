@@ -1,9 +1,11 @@
 """Creating and editing objectives and key results through the pages (issue 3)."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from sasaran.okrs import actions
-from sasaran.okrs.models import KeyResult, Objective
+from sasaran.okrs.models import CheckIn, KeyResult, Objective
 from tests.okrs.helpers import key_result, objective
 
 
@@ -142,6 +144,137 @@ def test_milestones_with_weights_added_and_removed(client, actor_of, owner, cycl
     data["ms_title"], data["ms_weight"] = ["GA", "Docs"], ["3", "0,5"]
     assert client.post(f"/key-results/{kr.pk}/edit/", data).status_code == 302
     assert [(m.title, m.weight) for m in kr.milestones.all()] == [("GA", 3.0), ("Docs", 0.5)]
+
+
+class _FormFields(HTMLParser):
+    """What a browser would post from the page's forms: every input, checked box, selected
+    option and textarea, in page order."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside, self.select, self.textarea = False, None, None
+        self.data: dict[str, list[str]] = {}
+
+    def _add(self, name, value):
+        if name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "input" and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._add(a.get("name"), a.get("value", "on" if a.get("type") == "checkbox" else ""))
+        elif tag == "select":
+            self.select = a.get("name")
+        elif tag == "option" and self.select and "selected" in a:
+            self._add(self.select, a.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = a.get("name")
+            self._add(self.textarea, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea][-1] += data
+
+
+def _posted_as_shown(html: str, **changes) -> dict[str, list[str]]:
+    parser = _FormFields()
+    parser.feed(html)
+    data = {k: v for k, v in parser.data.items() if k != "csrfmiddlewaretoken"}
+    data.update({k: [v] for k, v in changes.items()})
+    return data
+
+
+def test_editing_a_milestones_key_result_keeps_its_checklist_and_progress(
+    client, actor_of, owner, cycle, product
+):
+    """Defect 1: the form sent no milestone ids, so saving replaced the checklist with new,
+    undone milestones (progress fell from 0.5 to 0; old check-ins named deleted rows)."""
+    obj = objective(actor_of(owner), cycle, product)
+    kr = actions.create_key_result(
+        actor_of(owner),
+        obj,
+        title="Launch",
+        kind="milestones",
+        milestones=[{"title": "Beta", "weight": 1}, {"title": "GA", "weight": 1}],
+    )
+    beta, ga = kr.milestones.all()
+    actions.create_checkin(actor_of(owner), kr.pk, milestones_done=[beta.pk], confidence=4)
+    kr.refresh_from_db()
+    assert kr.progress == 0.5
+    client.force_login(owner)
+    page = client.get(f"/key-results/{kr.pk}/edit/").content.decode()
+    data = _posted_as_shown(page, title="Launch the app")
+    assert data["ms_id"] == [str(beta.pk), str(ga.pk), ""]
+    assert client.post(f"/key-results/{kr.pk}/edit/", data).status_code == 302
+    kr.refresh_from_db()
+    assert kr.title == "Launch the app"
+    assert kr.progress == 0.5
+    assert list(kr.milestones.values_list("id", "title", "done")) == [
+        (beta.pk, "Beta", True),
+        (ga.pk, "GA", False),
+    ]
+    assert CheckIn.objects.get(key_result=kr).milestones_done == [beta.pk]
+
+
+def test_milestones_renamed_reordered_and_dropped_on_the_page_keep_their_ids(
+    client, actor_of, owner, cycle, product
+):
+    obj = objective(actor_of(owner), cycle, product)
+    kr = actions.create_key_result(
+        actor_of(owner),
+        obj,
+        title="Launch",
+        kind="milestones",
+        milestones=[{"title": t, "weight": 1} for t in ("Beta", "GA", "Docs")],
+    )
+    beta, ga, docs = kr.milestones.all()
+    client.force_login(owner)
+    data = _kr_post(title="Launch", kind="milestones", start_value="", target_value="")
+    # GA first and renamed, Beta with weight 2, Docs dropped (empty title), one new row.
+    data["ms_id"] = [str(ga.pk), str(beta.pk), str(docs.pk), ""]
+    data["ms_title"] = ["General availability", "Beta", "", "Press"]
+    data["ms_weight"] = ["1", "2", "1", "1"]
+    assert client.post(f"/key-results/{kr.pk}/edit/", data).status_code == 302
+    rows = list(kr.milestones.values_list("id", "title", "weight"))
+    assert rows[:2] == [(ga.pk, "General availability", 1.0), (beta.pk, "Beta", 2.0)]
+    assert rows[2][1:] == ("Press", 1.0) and rows[2][0] not in (beta.pk, ga.pk, docs.pk)
+
+
+def test_a_milestone_id_of_another_key_result_is_refused_on_the_page(
+    client, actor_of, owner, cycle, product
+):
+    obj = objective(actor_of(owner), cycle, product)
+    mine, other = (
+        actions.create_key_result(
+            actor_of(owner), obj, title=t, kind="milestones", milestones=[{"title": t}]
+        )
+        for t in ("Mine", "Other")
+    )
+    client.force_login(owner)
+    data = _kr_post(title="Mine", kind="milestones", start_value="", target_value="")
+    data["ms_id"], data["ms_title"], data["ms_weight"] = (
+        [str(other.milestones.get().pk)],
+        ["Taken"],
+        ["1"],
+    )
+    response = client.post(f"/key-results/{mine.pk}/edit/", data)
+    assert response.status_code == 422
+    assert "does not belong to this key result" in response.content.decode()
+    assert other.milestones.get().title == "Other"
 
 
 def test_edit_key_result_changes_kind_and_values(client, actor_of, owner, cycle, product):

@@ -180,21 +180,37 @@ class KeyResultForm(ActionForm):
         self.milestone_error = ""
         self.milestone_rows = self._milestone_rows(milestones)
 
-    def _milestone_rows(self, initial) -> list[dict[str, str]]:
+    def _milestone_rows(self, initial) -> list[dict[str, Any]]:
+        """The checklist's rows: title, weight and the id of the milestone a row edits (empty
+        for a new one). The id goes back and forth in a hidden input, so that saving edits
+        each milestone in place: its check-in history and done state stay with it."""
         if self.is_bound:
             titles = self.data.getlist(self.add_prefix("ms_title"))
             weights = self.data.getlist(self.add_prefix("ms_weight"))
+            ids = self.data.getlist(self.add_prefix("ms_id"))
             weights += [""] * (len(titles) - len(weights))
-            rows = [{"title": t, "weight": w} for t, w in zip(titles, weights, strict=False)]
+            ids += [""] * (len(titles) - len(ids))
+            rows = [
+                {"id": i, "title": t, "weight": w}
+                for t, w, i in zip(titles, weights, ids, strict=False)
+            ]
             rows = [r for r in rows if r["title"].strip()]
         else:
             rows = [
-                {"title": m["title"], "weight": plain_number(float(m["weight"]))}
+                {
+                    "id": m.get("id") or "",
+                    "title": m["title"],
+                    "weight": plain_number(float(m["weight"])),
+                }
                 for m in (initial or [])
             ]
         # One empty row: without JavaScript, a milestone is added by filling it in.
-        rows.append({"title": "", "weight": "1"})
+        rows.append({"id": "", "title": "", "weight": "1"})
         return rows
+
+    @property
+    def ms_id_name(self) -> str:
+        return self.add_prefix("ms_id")
 
     @property
     def ms_title_name(self) -> str:
@@ -215,7 +231,10 @@ class KeyResultForm(ActionForm):
                 weight: Any = float(weight_text)
             except ValueError:
                 weight = weight_text
-            out.append({"title": title, "weight": weight})
+            raw_id = str(row["id"]).strip()
+            # Not a number: passed on as typed, for the action to refuse by name.
+            milestone_id: Any = int(raw_id) if raw_id.isdigit() else (raw_id or None)
+            out.append({"id": milestone_id, "title": title, "weight": weight})
         return out
 
     def is_blank(self) -> bool:

@@ -379,7 +379,7 @@ def edit_key_result(request, kr_id: int):
             "owner_id",
         )
     }
-    milestones = [{"title": m.title, "weight": m.weight} for m in kr.milestones.all()]
+    milestones = [{"id": m.pk, "title": m.title, "weight": m.weight} for m in kr.milestones.all()]
     form = KeyResultForm(initial=initial, members=members, milestones=milestones)
     return _render_kr(request, form, kr.objective, kr)
 
