@@ -389,3 +389,50 @@ def test_free_quarter_name_is_the_first_free_quarter_after_today():
     assert _free_quarter_name(set(), dt.date(2026, 11, 30)) == "2027-Q1"
     assert _free_quarter_name({"2027-Q1"}, dt.date(2026, 11, 30)) == "2027-Q2"
     assert _free_quarter_name({"2026-Q3", "2026-Q4"}, dt.date(2026, 4, 1)) == "2027-Q1"
+
+
+def _objective_counts(html: str) -> dict[str, str]:
+    """Cycle name -> the number in its Objectives column, from the cycles page."""
+    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">(.*?)</tr>", html, re.S)
+    counts = {}
+    for row in rows:
+        name = re.search(r"<a [^>]*>([^<]*)</a>", row).group(1)
+        counts[name] = re.findall(r"<td>([^<]*)</td>", row)[-1]
+    return counts
+
+
+def test_cycle_list_counts_only_the_objectives_the_reader_may_see(
+    client, actor_of, admin, owner, seller, cycle, product
+):
+    """Defect 3: a private objective of Product showed in Sales' count."""
+    objective(actor_of(owner), cycle, product, title="Open to all")
+    objective(actor_of(owner), cycle, product, title="Product only", visibility="private")
+    objective(actor_of(owner), cycle, None, title="Olga's own", visibility="private")
+    for user, expected in ((seller, "1"), (owner, "3"), (admin, "3")):
+        client.force_login(user)
+        assert _objective_counts(client.get("/cycles/").content.decode()) == {
+            cycle.name: expected
+        }, user
+
+
+def test_cycle_list_runs_the_same_queries_for_one_and_many_cycles(
+    client, actor_of, admin, seller, workspace, cycle, product
+):
+    client.force_login(seller)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/cycles/").status_code == 200
+        return len(queries)
+
+    objective(actor_of(admin), cycle, product, visibility="private")
+    one = count()
+    for year in (2030, 2031, 2032):
+        other = Cycle.objects.create(
+            workspace=workspace,
+            name=f"FY{year}",
+            start_date=dt.date(year, 1, 1),
+            end_date=dt.date(year, 12, 31),
+        )
+        objective(actor_of(admin), other, product)
+    assert count() == one

@@ -79,7 +79,8 @@ def _list(request, form, status=200):
     cycles = list(
         queries.cycles(actor)
         .select_related("parent")
-        .annotate(n_objectives=Count("objectives"))
+        # Only the objectives the actor may see: a private one must not show even as a count.
+        .annotate(n_objectives=Count("objectives", filter=visibility_q(actor, "objectives__")))
         .order_by("-start_date", "name")
     )
     if form is not None:
