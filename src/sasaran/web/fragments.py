@@ -261,20 +261,20 @@ def kr_row(k, show_objective: bool = False) -> SafeString:
         values = format_value(k.current_value, k)
     else:
         values = f"{format_value(k.current_value, k)} / {format_value(k.target_value, k)}"
-    attainment = ""
+    attainment: str = _EMPTY
     if k.attainment is not None and k.attainment > 1:
         attainment = " · " + _labels(language)["of_target"] % {"a": percent(k.attainment)}
     args = {
         "title": k.title,
         "values": values,
         "attainment": attainment,
-        "stale": pieces["stale"] if k.is_stale else "",
+        "stale": pieces["stale"] if k.is_stale else _EMPTY,
         "bar": _progress_bar(percent(k.progress), percent(k.expected), language),
         "badge": _status_badge(k.status, language),
-        "overridden": pieces["overridden"] if k.status_override else "",
+        "overridden": pieces["overridden"] if k.status_override else _EMPTY,
         "confidence": pieces.get(f"confidence_{k.confidence}", pieces["no_confidence"]),
         "owner_label": pieces["owner"],
-        "owner": k.owner.display_name if k.owner_id else "—",
+        "owner": _name(k.owner.display_name) if k.owner_id else "—",
         "last_label": pieces["last"],
     }
     team = False
@@ -296,6 +296,21 @@ def kr_row(k, show_objective: bool = False) -> SafeString:
         args["check_in"] = pieces["check_in"]
     row = _row_format(show_objective, team, bool(k.last_checkin_at), bool(k.can_check_in))
     return format_html(row, **args)
+
+
+# Built once: an empty "" argument would go through escaping on every row.
+_EMPTY = format_html("{}", "")
+
+
+def _concat(pieces: list) -> SafeString:
+    """Pieces one after another, in one format_html call (built pieces pass unescaped)."""
+    return format_html("{}" * len(pieces), *pieces) if pieces else _EMPTY
+
+
+@lru_cache(maxsize=4096)
+def _name(text: str) -> SafeString:
+    """A person's name, escaped once: the same few owners fill a page's rows."""
+    return format_html("{}", text)
 
 
 _SELECTED = format_html(" {}", "selected")
@@ -328,7 +343,7 @@ def objective_card(o, expected: float | None, krs_filtered: bool = False) -> Saf
             '<table class="krs"><caption class="sr-only">{}</caption>{}<tbody>{}</tbody></table>',
             labels["krs_of"] % {"t": o.title},
             pieces["kr_head"],
-            format_html_join("", "{}", ((kr_row(k),) for k in o.krs)),
+            _concat([kr_row(k) for k in o.krs]),
         )
     elif not krs_filtered:
         body = pieces["no_krs_yet"]
@@ -341,7 +356,7 @@ def objective_card(o, expected: float | None, krs_filtered: bool = False) -> Saf
         o.title,
         _status_badge(o.status, language),
         _progress_bar(percent(o.progress), percent(expected), language),
-        o.owner.display_name if o.owner_id else "—",
+        _name(o.owner.display_name) if o.owner_id else "—",
         tags,
         body,
     )
