@@ -130,3 +130,12 @@ def test_fragments_build_html_only_with_format_html():
 def test_row_links_are_the_named_urls():
     assert fragments.url_of("objective", 12) == reverse("objective", args=[12])
     assert fragments.url_of("kr_checkin", 12) == reverse("kr_checkin", args=[12])
+
+
+def test_options_built_once_are_the_same_and_unhashable_choices_still_work():
+    choices = [(1, "Product"), (2, "<Sales>")]
+    assert fragments.options(choices, 2) == fragments.options(list(choices), "2")
+    assert fragments.options(choices, 2).count(" selected") == 1
+    listed = fragments.options([[1, "Product"], [2, "<Sales>"]], 1)
+    assert listed == fragments.options(choices, 1)
+    assert "&lt;Sales&gt;" in listed
