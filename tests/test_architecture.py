@@ -37,8 +37,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     # the core's models to draw shared fragments.
     "web": {"okrs", "accounts", "audit", "events", "scheduler"},
 }
-# Modules every app may use: errors, typed parameters, API types, settings helpers.
-SHARED = {"errors", "params", "apitypes", "schemas", "envconf"}
+# Modules every app may use: errors, typed parameters, API types, settings helpers, the
+# read-only admin base.
+SHARED = {"errors", "params", "apitypes", "schemas", "envconf", "readonlyadmin"}
 # The composition root wires everything together (routers, URLs, settings, the CLI).
 ROOT = {"api", "urls", "settings", "cli", "wsgi"}
 # Pages may use the shell; nothing else in an app may (the domain does not know about pages).

@@ -1,4 +1,4 @@
-"""URL map: the web pages, the API and Django's admin."""
+"""URL map: the shell, the pages of each app, the API and Django's admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,4 +10,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sasaran.web.urls")),
+    path("", include("sasaran.okrs.urls")),
+    path("", include("sasaran.accounts.urls")),
 ]

@@ -70,3 +70,35 @@ def test_admin_closes_cycle_with_grades_and_retrospective(
     assert cycle.state == CycleState.CLOSED
     assert KeyResult.objects.get(pk=kr.pk).score == 0.6
     assert Retrospective.objects.get(objective=obj).what_worked == "Weekly customer calls"
+
+
+def test_owner_edits_a_checklist_in_place(signed_in, live_server, actor_of, owner, cycle, product):
+    """Removing, renaming and adding milestones in the browser keeps the ids (and the done
+    state) of the milestones that stay."""
+    obj = objective(actor_of(owner), cycle, product)
+    kr = actions.create_key_result(
+        actor_of(owner),
+        obj,
+        title="Launch",
+        kind="milestones",
+        milestones=[{"title": t, "weight": 1} for t in ("Beta", "GA", "Docs")],
+    )
+    beta, ga, _docs = kr.milestones.all()
+    actions.create_checkin(actor_of(owner), kr.pk, milestones_done=[beta.pk], confidence=4)
+    page = signed_in("owner@example.com")
+    page.goto(f"{live_server.url}/key-results/{kr.pk}/edit/")
+    rows = page.locator(".ms-row")
+    rows.nth(2).get_by_role("button", name="Remove").click()  # Docs
+    page.get_by_label("Milestone 2").fill("General availability")
+    page.get_by_role("button", name="Add a milestone").click()
+    expect(page.get_by_label("Milestone 4")).to_be_focused()
+    page.get_by_label("Milestone 4").fill("Press")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{live_server.url}/objectives/{obj.pk}/")
+    assert list(kr.milestones.values_list("id", "title", "done"))[:2] == [
+        (beta.pk, "Beta", True),
+        (ga.pk, "General availability", False),
+    ]
+    assert [m.title for m in kr.milestones.all()] == ["Beta", "General availability", "Press"]
+    kr.refresh_from_db()
+    assert kr.progress == 1 / 3

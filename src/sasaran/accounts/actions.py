@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sasaran.accounts import teamtree
 from sasaran.accounts.events import MemberAdded, WorkspaceSettingsChanged
 from sasaran.accounts.models import ApiToken, Membership, Role, Team, TeamMember, User, hash_token
 from sasaran.accounts.queries import Actor
@@ -33,17 +34,9 @@ def _team_parent(actor: Actor, parent_id: int | None, team: Team | None = None) 
     parents = actor.team_parents
     if parent_id not in parents:
         raise Invalid(_("No team of this workspace has that id."), field="parent_id")
-    if team is not None:
-        # Walk up from the new parent: meeting the team itself means a loop.
-        current: int | None = parent_id
-        seen: set[int] = set()
-        while current is not None and current not in seen:
-            if current == team.pk:
-                raise Invalid(
-                    _("A team cannot sit under itself or its own sub-teams."), field="parent_id"
-                )
-            seen.add(current)
-            current = parents.get(current)
+    # The team itself among the new parent and those above it would make a loop.
+    if team is not None and team.pk in teamtree.ancestors(parents, [parent_id]):
+        raise Invalid(_("A team cannot sit under itself or its own sub-teams."), field="parent_id")
 
 
 def _name(fields: dict) -> None:
@@ -405,8 +398,8 @@ def _send_invitation(actor: Actor, user: User, site_url: str) -> dict:
         "link": link,
         "set_password": set_password,
     }
-    subject = render_to_string("registration/invitation_subject.txt", context)
-    body = render_to_string("registration/invitation_email.txt", context)
+    subject = render_to_string("accounts/registration/invitation_subject.txt", context)
+    body = render_to_string("accounts/registration/invitation_email.txt", context)
     outcome: list[bool] = []
     send_mail_on_commit(subject, body, user.email, outcome)
     return {"link": link, "sent": outcome}

@@ -1,38 +1,40 @@
+"""Django admin for people and teams: read-only (sasaran/readonlyadmin.py says why)."""
+
 from django.contrib import admin
 
 from sasaran.accounts.models import ApiToken, Membership, Team, TeamMember, User, Workspace
+from sasaran.readonlyadmin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyModelAdmin):
     list_display = ["email", "name", "is_active", "is_staff"]
     search_fields = ["email", "name"]
     exclude = ["password"]
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "slug", "time_zone"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyModelAdmin):
     list_display = ["user", "workspace", "role"]
     list_filter = ["role", "workspace"]
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(ReadOnlyTabularInline):
     model = TeamMember
-    extra = 0
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "parent", "workspace"]
     inlines = [TeamMemberInline]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyModelAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["key_hash", "prefix"]
+    exclude = ["key_hash"]

@@ -5,6 +5,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from sasaran.accounts import teamtree
 from sasaran.accounts.models import Membership, Team, TeamMember, User, Workspace
 from sasaran.errors import NotFound
 
@@ -58,24 +59,10 @@ class Actor:
     @cached_property
     def related_team_ids(self) -> frozenset[int]:
         """My teams, the teams above them and the teams below them (for `team` visibility)."""
-        parents = self.team_parents
-        related: set[int] = set()
-        for team_id in self.team_ids:
-            current: int | None = team_id
-            while current is not None and current not in related:
-                related.add(current)
-                current = parents.get(current)
-        children: dict[int, list[int]] = {}
-        for child, parent in parents.items():
-            if parent is not None:
-                children.setdefault(parent, []).append(child)
-        stack = list(self.team_ids)
-        while stack:
-            for child in children.get(stack.pop(), []):
-                if child not in related:
-                    related.add(child)
-                    stack.append(child)
-        return frozenset(related)
+        return frozenset(
+            teamtree.ancestors(self.team_parents, self.team_ids)
+            | teamtree.descendants(self.team_parents, self.team_ids)
+        )
 
 
 def actor_for(user: User, workspace: Workspace | int | None = None) -> Actor:

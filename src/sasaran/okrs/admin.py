@@ -1,6 +1,5 @@
-"""Django admin for the OKR domain: a read-mostly window for operators. The audit history of
-each object is shown on its page; changes made here bypass the actions, so derived values are
-refreshed with `sasaran recompute`."""
+"""Django admin for the OKR domain: a read-only window for operators (sasaran/readonlyadmin.py
+says why), with the audit history of each object on its page."""
 
 from django.contrib import admin
 from django.utils.html import format_html_join
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sasaran.audit.models import AuditEntry
 from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Milestone, Objective, Retrospective
+from sasaran.readonlyadmin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 
 class HistoryMixin:
@@ -26,14 +26,13 @@ class HistoryMixin:
 
 
 @admin.register(Cycle)
-class CycleAdmin(HistoryMixin, admin.ModelAdmin):
+class CycleAdmin(HistoryMixin, ReadOnlyModelAdmin):
     list_display = ["name", "workspace", "start_date", "end_date", "state"]
     list_filter = ["state", "workspace"]
 
 
-class KeyResultInline(admin.TabularInline):
+class KeyResultInline(ReadOnlyTabularInline):
     model = KeyResult
-    extra = 0
     fields = [
         "title",
         "owner",
@@ -45,49 +44,33 @@ class KeyResultInline(admin.TabularInline):
         "progress",
         "status",
     ]
-    readonly_fields = ["current_value", "progress", "status"]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(HistoryMixin, admin.ModelAdmin):
+class ObjectiveAdmin(HistoryMixin, ReadOnlyModelAdmin):
     list_display = ["title", "cycle", "team", "owner", "progress", "status", "visibility"]
     list_filter = ["cycle", "status", "visibility", "kind"]
     search_fields = ["title"]
     inlines = [KeyResultInline]
-    readonly_fields = ["history", "progress", "status", "score"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyTabularInline):
     model = Milestone
-    extra = 0
 
 
 @admin.register(KeyResult)
-class KeyResultAdmin(HistoryMixin, admin.ModelAdmin):
+class KeyResultAdmin(HistoryMixin, ReadOnlyModelAdmin):
     list_display = ["title", "objective", "owner", "progress", "status", "confidence"]
     list_filter = ["status", "kind", "direction"]
     search_fields = ["title"]
     inlines = [MilestoneInline]
-    readonly_fields = [
-        "history",
-        "current_value",
-        "progress",
-        "attainment",
-        "status",
-        "confidence",
-        "last_checkin_at",
-        "forecast_value",
-        "forecast_progress",
-    ]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ReadOnlyModelAdmin):
     list_display = ["key_result", "value", "confidence", "author", "checked_in_at"]
-    readonly_fields = [f.name for f in CheckIn._meta.fields]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # check-ins are history: never edited in place
 
 
-admin.site.register(Retrospective)
+@admin.register(Retrospective)
+class RetrospectiveAdmin(ReadOnlyModelAdmin):
+    list_display = ["objective", "updated_at"]

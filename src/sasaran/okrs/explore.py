@@ -6,16 +6,16 @@ fixed number of queries, however many rows come back.
 """
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower
 
+from sasaran.accounts import teamtree
 from sasaran.accounts.models import Team, TeamMember, User, Workspace
 from sasaran.accounts.queries import Actor
-from sasaran.accounts.teamtree import tree_order
 from sasaran.errors import Forbidden
 from sasaran.okrs import queries, rollup
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
@@ -73,37 +73,12 @@ def team_tree(actor: Actor) -> list[TeamNode]:
     by_id = {r[0]: r for r in rows}
     ordered: list[TeamNode] = []
     paths: dict[int, list[str]] = {}
-    for team_id, depth in tree_order(rows):
+    for team_id, depth in teamtree.tree_order(rows):
         _, name, parent_id = by_id[team_id]
         path = [*paths.get(parent_id, []), name] if depth else [name]
         paths[team_id] = path
         ordered.append(TeamNode(team_id, name, parent_id, depth, path))
     return ordered
-
-
-def subtree(teams: list[TeamNode], team_id: int) -> set[int]:
-    """The team and every team beneath it."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for t in teams:
-        children[t.parent_id].append(t.id)
-    found, stack = set(), [team_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children[current])
-    return found
-
-
-def ancestors_and_self(actor: Actor, team_ids) -> set[int]:
-    parents = actor.team_parents
-    found: set[int] = set()
-    for team_id in team_ids:
-        current = team_id
-        while current is not None and current not in found:
-            found.add(current)
-            current = parents.get(current)
-    return found
 
 
 # -- time-dependent values ----------------------------------------------------------------------
@@ -213,7 +188,7 @@ def _matching(actor: Actor, cycle: Cycle, teams: list[TeamNode], f: Filters, now
     objectives = queries.visible_objectives(actor).filter(cycle=cycle)
     krs = queries.visible_key_results(actor).filter(objective__cycle=cycle)
     if f.team:
-        team_ids = subtree(teams, f.team)
+        team_ids = teamtree.descendants({t.id: t.parent_id for t in teams}, [f.team])
         objectives = objectives.filter(team_id__in=team_ids)
         krs = krs.filter(objective__team_id__in=team_ids)
     if f.owner:
@@ -481,10 +456,10 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
     active = [c for c in queries.cycles(actor) if c.state == CycleState.ACTIVE]
     active.sort(key=lambda c: (c.end_date - c.start_date, c.pk))
     cycle_by_id = {c.pk: c for c in active}
-    teams = ancestors_and_self(actor, actor.team_ids)
+    teams = teamtree.ancestors(actor.team_parents, actor.team_ids)
 
     # My teams' objectives (and those of the teams above them), and my personal ones.
-    rank_of_depth = _depths(actor)
+    rank_of_depth = teamtree.depths(actor.team_parents)
     objectives = sorted(
         queries.visible_objectives(actor)
         .filter(cycle_id__in=list(cycle_by_id))
@@ -553,17 +528,6 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
         checkins=checkins,
         glances=_glances(actor, active, now, today),
     )
-
-
-def _depths(actor: Actor) -> dict[int, int]:
-    parents = actor.team_parents
-    depths: dict[int, int] = {}
-    for team_id in parents:
-        current, steps = parents.get(team_id), 0
-        while current is not None and steps < 100:
-            current, steps = parents.get(current), steps + 1
-        depths[team_id] = steps
-    return depths
 
 
 def _glances(

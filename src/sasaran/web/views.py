@@ -1,54 +1,10 @@
-"""Pages. Thin: find the actor, ask a query, render."""
+"""The shell's own views: the health check."""
 
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-from sasaran.api import too_many_failures
-from sasaran.okrs import explore
-from sasaran.web.pages import actor_page
-
-
-class SignInForm(AuthenticationForm):
-    # Django's default speaks of a "username" and says both fields may be case-sensitive; here
-    # the email is not (accounts are found by it case-insensitively) and the password is.
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": gettext_lazy(
-            "That email and password do not match an account. The password is case-sensitive."
-        ),
-    }
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-    authentication_form = SignInForm
-
-    def post(self, request, *args, **kwargs):
-        if too_many_failures("login", request, count=False):
-            return HttpResponse(_("Too many failed sign-ins; wait a minute."), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        too_many_failures("login", self.request, count=True)
-        return super().form_invalid(form)
+from django.http import HttpRequest, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"ok": True})
-
-
-@actor_page
-def home(request: HttpRequest) -> HttpResponse:
-    """My key results that need a check-in, my teams' objectives, the company's latest
-    check-ins and the active cycles at a glance."""
-    data = explore.home(request.actor, timezone.now())
-    return render(request, "web/home.html", {"actor": request.actor, "home": data})

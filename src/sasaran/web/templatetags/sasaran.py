@@ -1,7 +1,7 @@
 """Template filters for OKR numbers, and the tags that draw rows, bars and badges (fragments.py)."""
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from sasaran.web import fragments
 
@@ -22,32 +22,38 @@ def value(number, kr) -> str:
     return fragments.format_value(number, kr)
 
 
+@register.filter
+def startswith(text, prefix) -> bool:
+    """For the navigation: is this page inside a section (`request.path|startswith:url`)?"""
+    return bool(prefix) and str(text).startswith(str(prefix))
+
+
 @register.simple_tag
 def status_badge(status) -> SafeString:
-    return mark_safe(fragments.status_badge(status))
+    return fragments.status_badge(status)
 
 
 @register.simple_tag
 def progress_bar(progress, expected=None) -> SafeString:
     """Progress and expected progress as fractions (None: unknown / no marker)."""
-    return mark_safe(fragments.progress_bar(progress, expected))
+    return fragments.progress_bar(progress, expected)
 
 
 @register.simple_tag
 def kr_head() -> SafeString:
-    return mark_safe(fragments.kr_head())
+    return fragments.kr_head()
 
 
 @register.simple_tag
 def kr_row(kr, show_objective=False) -> SafeString:
-    return mark_safe(fragments.kr_row(kr, show_objective))
+    return fragments.kr_row(kr, show_objective)
 
 
 @register.simple_tag
 def options(choices, selected) -> SafeString:
-    return mark_safe(fragments.options(choices, selected))
+    return fragments.options(choices, selected)
 
 
 @register.simple_tag
 def objective_card(objective, expected, krs_filtered=False) -> SafeString:
-    return mark_safe(fragments.objective_card(objective, expected, krs_filtered))
+    return fragments.objective_card(objective, expected, krs_filtered)

@@ -1,0 +1,11 @@
+"""OKR page URLs: each page module owns its `urlpatterns`."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sasaran.okrs.views.home")),
+    path("", include("sasaran.okrs.views.explorer")),
+    path("", include("sasaran.okrs.views.objective")),
+    path("", include("sasaran.okrs.views.editing")),
+    path("", include("sasaran.okrs.views.cycles")),
+]

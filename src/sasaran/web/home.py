@@ -1,3 +1,0 @@
-"""Pages: home (issue 3)."""
-
-urlpatterns: list = []
