@@ -894,6 +894,12 @@ def create_checkin(
     if at < rollup.cycle_start(cycle, workspace) or at >= rollup.end_of_day(
         cycle.end_date, workspace
     ):
+        if cycle.is_closed:
+            # The closed cycle is the reason (409): an admin's correction is dated within it.
+            raise Conflict(
+                _("The cycle %(name)s is closed: a correction must be dated within it.")
+                % {"name": cycle.name}
+            )
         raise Invalid(
             _("A check-in may be back-dated only within its cycle."), field="checked_in_at"
         )
