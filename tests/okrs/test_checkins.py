@@ -174,14 +174,31 @@ def test_boolean_checkin_takes_true_or_false(actor_of, owner, cycle, product):
         actions.create_checkin(actor, kr.pk, value=0.5, confidence=5)
 
 
-def test_tasks_kr_without_links_computes_zero(actor_of, owner, cycle, product):
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": "tasks"},
+        {"kind": "milestones", "milestones": []},
+        {"kind": "milestones", "milestones": [{"title": "Someday", "weight": 0}]},
+    ],
+)
+def test_a_kr_with_nothing_to_count_is_unknown_not_zero_in_its_objective(
+    actor_of, owner, cycle, product, fields
+):
     actor = actor_of(owner)
     obj = objective(actor, cycle, product)
-    kr = actions.create_key_result(actor, obj, title="Finish the migration", kind="tasks")
-    actions.create_checkin(actor, kr.pk, confidence=3, progress_note="Planning")
-    kr.refresh_from_db()
-    assert kr.progress == 0.0
-    assert Objective.objects.get(pk=obj.pk).progress == 0.0
+    counted = key_result(actor, obj, start_value=0.0, target_value=10.0)
+    actions.create_checkin(actor, counted.pk, value=8.0, confidence=4)
+    empty = actions.create_key_result(actor, obj, title="Finish the migration", **fields)
+    done = [m.pk for m in empty.milestones.all()] if fields["kind"] == "milestones" else None
+    actions.create_checkin(
+        actor, empty.pk, confidence=3, progress_note="Planning", milestones_done=done
+    )
+    empty.refresh_from_db()
+    assert (empty.progress, empty.attainment, empty.status) == (None, None, None)
+    assert (empty.forecast_value, empty.forecast_progress) == (None, None)
+    # The objective is the 80% of the one KR that counts, not (80% + 0%) / 2.
+    assert Objective.objects.get(pk=obj.pk).progress == pytest.approx(0.8)
 
 
 def test_every_checkin_is_audited_with_before_and_after(setup, actor_of, owner):

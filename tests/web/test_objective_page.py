@@ -318,3 +318,22 @@ def test_an_htmx_check_in_sends_the_folded_feed_and_history_out_of_band(
     assert "<del>34 accounts</del> → <ins>77 accounts</ins>" in shown
     # Six check-ins, the objective and the KR created: eight entries.
     assert "Show 3 more" in folded
+
+
+def test_a_kr_with_nothing_to_count_shows_unknown_progress_not_zero(
+    client, actor_of, owner, cycle, product
+):
+    me = actor_of(owner)
+    obj = objective(me, cycle, product, title="Launch the partner programme")
+    counted = key_result(me, obj, title="Partners signed", start_value=0.0, target_value=10.0)
+    actions.create_checkin(me, counted.pk, value=5.0, confidence=4)
+    actions.create_key_result(me, obj, title="Partner portal checklist", kind="milestones")
+    client.force_login(owner)
+    html = client.get(f"/objectives/{obj.pk}/").content.decode()
+    card = html[html.index("Partner portal checklist") :]
+    card = card[: card.index("</article>")]
+    assert "nothing to count yet" in card and "No status" in card
+    assert 'class="pct">0%' not in card and "<dd>—</dd>" in card  # no 0% bar, no value
+    # The objective is the 50% of the KR that counts, not (50% + 0%) / 2.
+    summary = html[: html.index("Partners signed")]
+    assert "50%" in summary and "25%" not in summary

@@ -1,7 +1,7 @@
 """REST endpoints for cycles, objectives, key results and check-ins (thin: parse, call, shape)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -256,8 +256,8 @@ class KeyResultTreeOut(Schema):
     id: int
     title: str
     owner_id: int | None
-    progress: float
-    status: StatusName
+    progress: float | None
+    status: StatusName | None
     confidence: int | None
 
 
@@ -376,10 +376,15 @@ class KeyResultOut(Schema):
     current_value: float
     weight: float
     due_date: dt.date
-    progress: float = Field(ge=0, le=1)
-    attainment: float
+    progress: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        description="Null when the key result has nothing to count (an empty checklist, a tasks "
+        "key result without tasks): unknown, and not counted in its objective."
+    )
+    attainment: float | None
     expected_progress: float = Field(ge=0, le=1)
-    status: StatusName
+    status: StatusName | None = Field(
+        description="Null when progress is unknown and no override is set."
+    )
     status_override: StatusName | None
     status_override_reason: str
     confidence: int | None

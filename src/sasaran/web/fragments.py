@@ -31,8 +31,8 @@ def _labels() -> dict[str, str]:
             "at_risk": gettext("At risk"),
             "off_track": gettext("Off track"),
             "done": gettext("Done"),
-            "no_krs": gettext("No key results"),
-            "no_counted": gettext("no counted key results"),
+            "no_status": gettext("No status"),
+            "no_counted": gettext("nothing to count yet"),
             # Written as blocktranslate would write them ("{{ p }}% done"), one msgid for both.
             "pct_done": gettext("%(p)s%% done"),
             "expected": gettext("%(e)s%% expected by now"),
@@ -109,7 +109,7 @@ def percent(fraction: float | None) -> int | None:
 def status_badge(status: str | None) -> str:
     labels = _labels()
     if not status:
-        return f'<span class="status">{labels["no_krs"]}</span>'
+        return f'<span class="status">{labels["no_status"]}</span>'
     icon = STATUS_ICONS.get(status, "")
     label = labels.get(status, status)
     return (
@@ -162,7 +162,9 @@ def kr_row(k, show_objective: bool = False) -> str:
         sub.append(
             f'<a href="/objectives/{k.objective_id}/">{escape(objective.title)}</a>{team}<br>'
         )
-    if k.kind == "boolean":
+    if k.progress is None:
+        sub.append("—")  # nothing to count yet: no value either
+    elif k.kind == "boolean":
         sub.append(escape(format_value(k.current_value, k)))
     else:
         current, target = format_value(k.current_value, k), format_value(k.target_value, k)
