@@ -137,7 +137,7 @@ def team_page_data(actor, cycle, team_id: int, now: dt.datetime) -> list[dict]:
 
     objectives = list(
         queries.filter_objectives(
-            queries.visible_objectives(actor), cycle=cycle.pk, team=team_id
+            queries.api_objectives(actor), cycle=cycle.pk, team=team_id
         ).order_by("position", "id")
     )
     krs: dict[int, list[dict]] = defaultdict(list)
@@ -213,7 +213,19 @@ def visibility_sql(actor, alias: str = "o") -> tuple[str, list]:
             marks = ", ".join(["%s"] * len(ids))
             parts.append(f"({a}.visibility = '{visibility}' AND {a}.team_id IN ({marks}))")
             params.extend(sorted(ids))
+    # The owner of a key result sees its objective.
+    parts.append(f"{a}.id IN (SELECT objective_id FROM okrs_keyresult WHERE owner_id = %s)")
+    params.append(actor.user_id)
     return f"{a}.workspace_id = %s AND ({' OR '.join(parts)})", params
+
+
+def objective_columns_sql(actor) -> tuple[str, str, list]:
+    """(columns, join, params): OBJECTIVE_COLUMNS with the parent's id only when the actor may
+    see the parent (queries.with_visible_parent), by hand."""
+    vis, params = visibility_sql(actor, "p")
+    parent = f"CASE WHEN {vis} THEN o.parent_id END AS parent_id"
+    columns = OBJECTIVE_COLUMNS.replace("o.parent_id", parent)
+    return columns, "LEFT JOIN okrs_objective p ON p.id = o.parent_id", params
 
 
 def fetch(sql: str, params: list) -> list:
@@ -226,12 +238,13 @@ def fetch(sql: str, params: list) -> list:
 
 def team_page_sql(actor, cycle_id: int, team_id: int) -> list:
     vis, params = visibility_sql(actor)
+    columns, parent_join, parent_params = objective_columns_sql(actor)
     return fetch(
-        f"SELECT {OBJECTIVE_COLUMNS}, {KR_COLUMNS} FROM okrs_objective o "
+        f"SELECT {columns}, {KR_COLUMNS} FROM okrs_objective o {parent_join} "
         "LEFT JOIN okrs_keyresult k ON k.objective_id = o.id "
         f"WHERE o.cycle_id = %s AND o.team_id = %s AND {vis} "
         "ORDER BY o.position, o.id, k.position, k.id",
-        [cycle_id, team_id, *params],
+        [*parent_params, cycle_id, team_id, *params],
     )
 
 
@@ -255,10 +268,11 @@ def company_progress_sql(actor, cycle_id: int) -> list:
 
 def objective_page_sql(actor, cycle_id: int, offset: int) -> list:
     vis, params = visibility_sql(actor)
+    columns, parent_join, parent_params = objective_columns_sql(actor)
     return fetch(
-        f"SELECT {OBJECTIVE_COLUMNS} FROM okrs_objective o WHERE o.cycle_id = %s AND {vis} "
+        f"SELECT {columns} FROM okrs_objective o {parent_join} WHERE o.cycle_id = %s AND {vis} "
         "ORDER BY o.cycle_id, o.position, o.id LIMIT 50 OFFSET %s",
-        [cycle_id, *params, offset],
+        [*parent_params, cycle_id, *params, offset],
     )
 
 

@@ -71,6 +71,27 @@ def test_checkin_command_checks_in_as_owner(actor_of, owner, cycle, product, cap
     assert "progress 50%" in out
 
 
+def test_checkin_command_on_a_kr_with_nothing_to_count_says_progress_is_unknown(
+    actor_of, owner, cycle, product, capsys
+):
+    from sasaran.okrs import actions
+
+    obj = objective(actor_of(owner), cycle, product)
+    kr = actions.create_key_result(actor_of(owner), obj, title="Link the tasks", kind="tasks")
+    call_command("checkin", str(kr.pk), "--confidence", "3", "--note", "Planning")
+    assert "progress unknown, no status" in capsys.readouterr().out
+
+
+def test_recompute_command_finds_unknown_progress_again(actor_of, owner, cycle, product):
+    from sasaran.okrs import actions
+
+    obj = objective(actor_of(owner), cycle, product)
+    kr = actions.create_key_result(actor_of(owner), obj, title="Checklist", kind="milestones")
+    KeyResult.objects.update(progress=0.0, status="off_track")
+    call_command("recompute")
+    assert KeyResult.objects.values_list("progress", "status").get(pk=kr.pk) == (None, None)
+
+
 def test_checkin_command_refuses_confidence_out_of_range(actor_of, owner, cycle, product):
     from django.core.management.base import CommandError
 

@@ -230,3 +230,28 @@ def test_check_in_on_an_open_cycle_carries_no_audit_note(as_owner, org):
         as_owner, "get", "/audit", object_type="keyresult", object_id=org.product_kr.pk
     ).json()["items"]
     assert entries[0]["action"] == "check-in" and entries[0]["note"] == ""
+
+
+def test_a_kr_with_nothing_to_count_answers_unknown_progress_and_no_status(as_owner, org):
+    before = call(as_owner, "get", f"/objectives/{org.product_obj.pk}").json()["progress"]
+    created = call(
+        as_owner,
+        "post",
+        "/key-results",
+        {"objective_id": org.product_obj.pk, "title": "Launch checklist", "kind": "milestones"},
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["progress"], body["attainment"], body["status"]) == (None, None, None)
+    assert check_in(as_owner, body["id"], confidence=3, milestones_done=[]).status_code == 201
+    body = call(as_owner, "get", f"/key-results/{body['id']}").json()
+    assert (body["progress"], body["status"], body["forecast"]["projected_progress"]) == (
+        None,
+        None,
+        None,
+    )
+    # The objective stands where it stood: the new KR is not counted as 0%.
+    after = call(as_owner, "get", f"/objectives/{org.product_obj.pk}").json()["progress"]
+    assert after == before > 0
+    tree = call(as_owner, "get", f"/objectives/{org.product_obj.pk}/tree").json()
+    assert {kr["title"]: kr["progress"] for kr in tree["key_results"]}["Launch checklist"] is None

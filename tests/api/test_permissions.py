@@ -390,6 +390,64 @@ def test_private_objective_is_missing_from_the_sellers_tree(api_client, seller, 
     assert product_children(api_client(teammate)) == [org.private_obj.pk]
 
 
+@pytest.fixture
+def open_child_of_private(actor_of, owner, org, cycle, product):
+    """A workspace-visible objective aligned under the private one."""
+    return actions.create_objective(
+        actor_of(owner),
+        title="Open child",
+        cycle_id=cycle.pk,
+        team_id=product.pk,
+        parent_id=org.private_obj.pk,
+    )
+
+
+def test_a_visible_child_does_not_give_away_its_private_parents_id(
+    api_client, seller, teammate, org, open_child_of_private
+):
+    child = open_child_of_private.pk
+    seller_client, teammate_client = api_client(seller), api_client(teammate)
+    assert call(seller_client, "get", f"/objectives/{child}").json()["parent_id"] is None
+    listed = {o["id"]: o for o in call(seller_client, "get", "/objectives").json()["items"]}
+    assert listed[child]["parent_id"] is None
+    assert listed[org.product_obj.pk]["parent_id"] == org.company_obj.pk  # visible parents stay
+    assert call(seller_client, "get", f"/objectives/{child}/tree").json()["parent_id"] is None
+    # Nor does filtering by the hidden id confirm that it exists.
+    by_parent = call(seller_client, "get", "/objectives", parent=org.private_obj.pk).json()
+    assert by_parent == {"items": [], "count": 0}
+    # Those who see the parent get its id.
+    assert (
+        call(teammate_client, "get", f"/objectives/{child}").json()["parent_id"]
+        == org.private_obj.pk
+    )
+    assert (
+        call(teammate_client, "get", "/objectives", parent=org.private_obj.pk).json()["count"] == 1
+    )
+
+
+def test_writes_answer_without_the_private_parents_id(
+    api_client, seller, org, open_child_of_private, actor_of, admin, sales
+):
+    # An objective aligned to the visible child names it; an admin's edit of the child names
+    # the private parent (admins see everything).
+    created = call(
+        api_client(seller),
+        "post",
+        "/objectives",
+        {
+            "title": "Sell the child",
+            "cycle_id": org.sales_obj.cycle_id,
+            "team_id": sales.pk,
+            "parent_id": open_child_of_private.pk,
+        },
+    )
+    assert created.status_code == 201 and created.json()["parent_id"] == open_child_of_private.pk
+    moved = call(
+        api_client(admin), "patch", f"/objectives/{open_child_of_private.pk}", {"title": "Renamed"}
+    )
+    assert moved.json()["parent_id"] == org.private_obj.pk
+
+
 def test_private_key_results_are_missing_from_the_sellers_lists(api_client, seller, teammate, org):
     theirs = call(api_client(seller), "get", "/key-results").json()
     ours = call(api_client(teammate), "get", "/key-results").json()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from sasaran.audit.models import AuditEntry
 from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
 from sasaran.okrs import actions
-from sasaran.okrs.models import CheckIn, KeyResult, Objective, Visibility
+from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective, Visibility
 from tests.okrs.helpers import key_result, objective
 
 
@@ -174,14 +174,31 @@ def test_boolean_checkin_takes_true_or_false(actor_of, owner, cycle, product):
         actions.create_checkin(actor, kr.pk, value=0.5, confidence=5)
 
 
-def test_tasks_kr_without_links_computes_zero(actor_of, owner, cycle, product):
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": "tasks"},
+        {"kind": "milestones", "milestones": []},
+        {"kind": "milestones", "milestones": [{"title": "Someday", "weight": 0}]},
+    ],
+)
+def test_a_kr_with_nothing_to_count_is_unknown_not_zero_in_its_objective(
+    actor_of, owner, cycle, product, fields
+):
     actor = actor_of(owner)
     obj = objective(actor, cycle, product)
-    kr = actions.create_key_result(actor, obj, title="Finish the migration", kind="tasks")
-    actions.create_checkin(actor, kr.pk, confidence=3, progress_note="Planning")
-    kr.refresh_from_db()
-    assert kr.progress == 0.0
-    assert Objective.objects.get(pk=obj.pk).progress == 0.0
+    counted = key_result(actor, obj, start_value=0.0, target_value=10.0)
+    actions.create_checkin(actor, counted.pk, value=8.0, confidence=4)
+    empty = actions.create_key_result(actor, obj, title="Finish the migration", **fields)
+    done = [m.pk for m in empty.milestones.all()] if fields["kind"] == "milestones" else None
+    actions.create_checkin(
+        actor, empty.pk, confidence=3, progress_note="Planning", milestones_done=done
+    )
+    empty.refresh_from_db()
+    assert (empty.progress, empty.attainment, empty.status) == (None, None, None)
+    assert (empty.forecast_value, empty.forecast_progress) == (None, None)
+    # The objective is the 80% of the one KR that counts, not (80% + 0%) / 2.
+    assert Objective.objects.get(pk=obj.pk).progress == pytest.approx(0.8)
 
 
 def test_every_checkin_is_audited_with_before_and_after(setup, actor_of, owner):
@@ -282,3 +299,45 @@ def test_check_ins_are_kept_so_what_has_them_is_not_deleted(setup, actor_of, own
     spare = key_result(actor_of(owner), team_obj, title="Spare")
     actions.delete_key_result(actor_of(owner), spare)
     assert not KeyResult.objects.filter(pk=spare.pk).exists()
+
+
+@pytest.fixture
+def ended(actor_of, owner, admin, workspace, product):
+    """A KR of a quarter that ended yesterday and was then closed."""
+    today = timezone.now().date()
+    past = Cycle.objects.create(
+        workspace=workspace,
+        name="Last quarter",
+        start_date=today - dt.timedelta(days=91),
+        end_date=today - dt.timedelta(days=1),
+        state=CycleState.ACTIVE,
+    )
+    kr = key_result(actor_of(owner), objective(actor_of(owner), past, product))
+    actions.close_cycle(actor_of(admin), past)
+    return kr
+
+
+@pytest.mark.parametrize("who", ["owner", "admin"])
+@pytest.mark.parametrize("when", [None, "before the cycle"])
+def test_it_rejects_checkin_on_closed_cycle_as_closed_before_judging_its_date(
+    ended, actor_of, request, who, when
+):
+    """The closed cycle is the reason, whatever the date: 409, not the back-dating 422."""
+    at = None if when is None else timezone.now() - dt.timedelta(days=200)
+    with pytest.raises(Conflict) as refused:
+        actions.create_checkin(
+            actor_of(request.getfixturevalue(who)),
+            ended.pk,
+            value=30.0,
+            confidence=3,
+            checked_in_at=at,
+        )
+    assert "closed" in refused.value.message
+    assert not CheckIn.objects.filter(key_result=ended).exists()
+
+
+def test_admin_corrects_a_closed_cycle_with_a_checkin_dated_within_it(ended, actor_of, admin):
+    at = timezone.now() - dt.timedelta(days=2)
+    actions.create_checkin(actor_of(admin), ended.pk, value=30.0, confidence=3, checked_in_at=at)
+    ended.refresh_from_db()
+    assert ended.current_value == 30.0

@@ -1,11 +1,13 @@
 """Closing a cycle: suggested scores, edits with reasons, objective scores, retrospectives and
 a frozen cycle."""
 
+import importlib
+
 import pytest
 
 from sasaran.audit.models import AuditEntry
 from sasaran.errors import Conflict, Forbidden, Invalid
-from sasaran.okrs import actions
+from sasaran.okrs import actions, grading
 from sasaran.okrs.models import Cycle, KeyResult, Objective, Retrospective
 from tests.okrs.helpers import key_result, objective
 
@@ -144,3 +146,36 @@ def test_cycle_actions_refuse_another_workspace(actor_of, outsider, cycle):
     with pytest.raises(NotFound):
         actions.update_cycle(stranger, cycle, name="Mine now")
     assert Cycle.objects.get(pk=cycle.pk).state == "active"
+
+
+@pytest.fixture
+def nearly_met(actor_of, owner, cycle, product):
+    """A committed objective: one KR fully met, one of weight 0.005 not started."""
+    actor = actor_of(owner)
+    obj = objective(actor, cycle, product, kind="committed")
+    done = key_result(actor, obj, start_value=0.0, target_value=10.0, weight=1.0)
+    key_result(actor, obj, start_value=0.0, target_value=10.0, weight=0.005)
+    actions.create_checkin(actor, done.pk, value=10.0, confidence=5)
+    return obj
+
+
+def test_a_committed_objective_short_of_1_does_not_succeed_though_it_shows_1_00(
+    nearly_met, actor_of, admin, cycle
+):
+    actions.close_cycle(actor_of(admin), cycle)
+    score = Objective.objects.get(pk=nearly_met.pk).score
+    assert f"{score:.2f}" == "1.00"
+    assert score == pytest.approx(1 / 1.005)
+    assert not grading.succeeded("committed", score)
+
+
+def test_migration_rescores_objectives_stored_rounded(nearly_met, actor_of, admin, cycle):
+    from django.apps import apps
+
+    rescore = importlib.import_module(
+        "sasaran.okrs.migrations.0004_objective_scores_unrounded"
+    ).rescore
+    actions.close_cycle(actor_of(admin), cycle)
+    Objective.objects.filter(pk=nearly_met.pk).update(score=1.0)  # as stored before the fix
+    rescore(apps, None)
+    assert Objective.objects.get(pk=nearly_met.pk).score == pytest.approx(1 / 1.005)

@@ -1,6 +1,7 @@
 """Tests for end-of-cycle scores, grades and success."""
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -109,13 +110,29 @@ def test_invalid_score_message_names_the_value():
         ([(0.7, 1.0)], 0.7),
         ([(0.4, 1.0), (1.0, 1.0)], 0.7),
         ([(0.3, 2.0), (0.6, 1.0)], 0.4),
-        ([(0.1, 1.0), (0.2, 1.0), (0.2, 1.0)], 0.17),  # 0.1666... to two decimals
+        ([(0.1, 1.0), (0.2, 1.0), (0.2, 1.0)], 1 / 6),  # not rounded to 0.17
         ([(0.5, 1.0), (0.0, 0.0), (None, 3.0)], 0.5),
-        ([(1.0, 1.0), (0.0, 7.0)], 0.13),  # 0.125 half up
+        ([(1.0, 1.0), (0.0, 7.0)], 0.125),
+        ([(1.0, 1.0), (0.0, 0.005)], 1 / 1.005),
     ],
 )
-def test_objective_score_is_the_weighted_mean_to_two_decimals(items, expected):
-    assert objective_score(items) == expected
+def test_objective_score_is_the_unrounded_weighted_mean(items, expected):
+    if expected is None:
+        assert objective_score(items) is None
+    else:
+        assert objective_score(items) == pytest.approx(expected, rel=1e-15)
+
+
+def test_it_decides_success_and_colour_on_the_unrounded_score():
+    # 1.0 with weight 1 and 0.0 with weight 0.005: 0.995..., which shows as 1.00.
+    score = objective_score([(1.0, 1.0), (0.0, 0.005)])
+    assert score < 1.0
+    assert succeeded("committed", score) is False
+    assert succeeded("aspirational", score) is True
+    # Just under the green edge stays yellow, however close.
+    under_green = objective_score([(0.7, 1.0), (0.6, 1e-9)])
+    assert grade_colour(under_green) is Grade.YELLOW
+    assert succeeded("aspirational", under_green) is False
 
 
 # --- grade_colour and succeeded ---------------------------------------------
@@ -193,4 +210,47 @@ def test_objective_score_lies_between_its_counted_scores(items):
     if not counted:
         assert got is None
     else:
-        assert min(counted) - 0.005 <= got <= max(counted) + 0.005
+        assert min(counted) <= got <= max(counted)
+
+
+def _exact_mean(items) -> Fraction | None:
+    counted = [(Fraction(str(s)), Fraction(w)) for s, w in items if s is not None and w > 0]
+    if not counted:
+        return None
+    return sum(s * w for s, w in counted) / sum(w for _, w in counted)
+
+
+def _exact_colour(mean: Fraction) -> Grade:
+    if mean >= Fraction(7, 10):
+        return Grade.GREEN
+    return Grade.YELLOW if mean >= Fraction(4, 10) else Grade.RED
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.sampled_from(VALID_SCORES),
+            st.floats(min_value=0, max_value=1e15, allow_nan=False, allow_subnormal=True),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_colour_and_success_follow_the_exact_weighted_mean(items):
+    """Whatever the weights, the stored score falls on the same side of 0.4, 0.7 and 1.0 as
+    the exact weighted mean of the scores: no rounding decides a colour or a success."""
+    exact = _exact_mean(items)
+    score = objective_score(items)
+    if exact is None:
+        assert score is None
+        return
+    assert abs(Fraction(score) - exact) <= Fraction(1, 10**15)
+    assert grade_colour(score) is _exact_colour(exact)
+    assert succeeded("committed", score) is (exact >= 1)
+    assert succeeded("aspirational", score) is (exact >= Fraction(7, 10))
+
+
+@given(st.floats(min_value=1e-300, max_value=1.0), st.sampled_from(VALID_SCORES[:-1]))
+def test_any_counted_score_below_1_keeps_a_committed_objective_from_success(weight, other):
+    score = objective_score([(1.0, 1.0), (other, weight)])
+    assert not succeeded("committed", score)

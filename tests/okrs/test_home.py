@@ -168,3 +168,15 @@ def test_home_query_count_does_not_grow_with_rows(
     # the glance's counts
     # …, and the latest check-ins: one chunk read newest first, its visible ones, their rows.
     assert len(ctx.captured_queries) <= 12, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_glance_leaves_key_results_with_nothing_to_count_out_of_the_average(
+    client, actor_of, owner, cycle, product
+):
+    me = actor_of(owner)
+    obj = objective(me, cycle, product, title="Launch the partner programme")
+    counted = key_result(me, obj, title="Partners signed", start_value=0.0, target_value=10.0)
+    actions.create_checkin(me, counted.pk, value=6.0, confidence=4)
+    actions.create_key_result(me, obj, title="Partner portal tasks", kind="tasks")
+    glance = section(home(client, owner), "glance-h1")
+    assert "60%" in glance and "30%" not in glance

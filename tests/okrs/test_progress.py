@@ -193,21 +193,23 @@ def test_decrease_kr_progress_grows_as_value_falls():
 @pytest.mark.parametrize(
     ("items", "expected"),
     [
-        ([], 0.0),
+        ([], None),  # an empty checklist has nothing to count
         ([(1, False)], 0.0),
         ([(1, True)], 1.0),
         ([(1, True), (1, False)], 0.5),
         ([(3, True), (1, False)], 0.75),
         ([(1, False), (3, True)], 0.75),
-        ([(0, True), (0, False)], 0.0),  # total weight 0
+        ([(0, True), (0, False)], None),  # total weight 0: nothing to count
         ([(0, True), (2, False)], 0.0),  # weight 0 not counted
         ([(0, False), (2, True)], 1.0),
         ([(-1, True), (1, False)], 0.0),  # negative weight ignored, not subtracted
+        ([(-1, True)], None),
         ([(0.5, True), (1.5, False)], 0.25),
     ],
 )
 def test_milestones_attainment_is_done_weight_over_total_weight(items, expected):
-    assert milestones_attainment(items) == pytest.approx(expected)
+    got = milestones_attainment(items)
+    assert got is None if expected is None else got == pytest.approx(expected)
 
 
 def test_milestones_attainment_accepts_a_generator():
@@ -217,17 +219,18 @@ def test_milestones_attainment_accepts_a_generator():
 @pytest.mark.parametrize(
     ("done", "total", "cancelled", "expected"),
     [
-        (0, 0, 0, 0.0),  # no linked tasks
+        (0, 0, 0, None),  # no linked tasks: nothing to count
         (0, 4, 0, 0.0),
         (2, 4, 0, 0.5),
         (4, 4, 0, 1.0),
         (2, 4, 2, 1.0),  # cancelled tasks leave the denominator
         (1, 4, 1, 1 / 3),
-        (0, 3, 3, 0.0),  # all cancelled
+        (0, 3, 3, None),  # all cancelled: nothing to count
     ],
 )
 def test_tasks_attainment_is_done_over_not_cancelled(done, total, cancelled, expected):
-    assert tasks_attainment(done, total, cancelled) == pytest.approx(expected)
+    got = tasks_attainment(done, total, cancelled)
+    assert got is None if expected is None else got == pytest.approx(expected)
 
 
 # --- clamp01, kr_attainment, kr_progress ------------------------------------
@@ -278,8 +281,15 @@ def test_tasks_kr_uses_its_task_counts():
     assert kr_attainment(Kind.TASKS, INC, 0, 10, 10, tasks=(1, 5, 1)) == 0.25
 
 
-def test_tasks_kr_with_no_links_computes_zero():
-    assert kr_progress(Kind.TASKS, INC, 0, 0, None) == 0.0
+def test_tasks_kr_with_nothing_to_count_has_unknown_progress():
+    assert kr_progress(Kind.TASKS, INC, 0, 0, None) is None
+    assert kr_attainment(Kind.TASKS, INC, 0, 1, None, tasks=(0, 2, 2)) is None
+
+
+def test_milestones_kr_with_an_empty_checklist_has_unknown_progress():
+    assert kr_progress(Kind.MILESTONES, INC, 0, 1, None) is None
+    assert kr_progress(Kind.MILESTONES, INC, 0, 1, None, milestones=[(0, True)]) is None
+    assert kr_attainment(Kind.MILESTONES, INC, 0, 1, 1.0, milestones=[]) is None
 
 
 @pytest.mark.parametrize("kind", sorted(NUMERIC_KINDS))
@@ -393,7 +403,13 @@ def test_progress_is_always_between_0_and_1_for_valid_numeric_krs(kr, kind, curr
 def test_progress_is_always_between_0_and_1_for_any_kind(kind, kr, current, milestones, tasks):
     direction, start, target = kr
     got = kr_progress(kind, direction, start, target, current, milestones=milestones, tasks=tasks)
-    assert 0.0 <= got <= 1.0
+    nothing_to_count = (kind is Kind.MILESTONES and not any(w > 0 for w, _ in milestones)) or (
+        kind is Kind.TASKS and tasks[1] - tasks[2] <= 0
+    )
+    if nothing_to_count:
+        assert got is None
+    else:
+        assert 0.0 <= got <= 1.0
 
 
 @given(kr=valid_numeric_krs(), a=values, b=values)

@@ -149,7 +149,15 @@ def test_recompute_from_history_agrees_with_incremental_updates(
                 status_override="at_risk",
                 status_override_reason="Gut feeling",
             )
+    # Nothing to count: unknown progress, which the rebuild must find again (not 0%).
+    empty = [
+        actions.create_key_result(boss, low, title="Checklist to come", kind="milestones"),
+        actions.create_key_result(boss, mid, title="Tasks to link", kind="tasks"),
+    ]
+    for kr in empty:
+        actions.create_checkin(boss, kr.pk, confidence=3, milestones_done=[])
     incremental = _derived(workspace)
+    assert all(incremental[0][kr.pk]["progress"] is None for kr in empty)
     now = timezone.now()
     # Scramble every derived value, then rebuild them from history alone.
     KeyResult.objects.update(
@@ -300,3 +308,42 @@ def test_status_refresh_skips_rows_a_checkin_changed_since_it_read_them(
     monkeypatch.setattr(rollup, "kr_status", checkin_lands_meanwhile)
     rollup.refresh_statuses(workspace, now=timezone.now() + dt.timedelta(days=55))
     assert KeyResult.objects.get(pk=kr.pk).status == "on_track"
+
+
+def test_status_refresh_leaves_unknown_progress_without_status(chain, actor_of, admin, workspace):
+    from sasaran.okrs.rollup import refresh_statuses
+
+    _, _, low = chain
+    kr = actions.create_key_result(actor_of(admin), low, title="Tasks to link", kind="tasks")
+    KeyResult.objects.filter(pk=kr.pk).update(status="on_track")
+    assert refresh_statuses(workspace, now=timezone.now() + dt.timedelta(days=55)) >= 1
+    assert KeyResult.objects.get(pk=kr.pk).status is None
+    assert _progress(low) is None
+
+
+def test_migration_turns_stored_zero_of_empty_checklists_into_unknown(
+    chain, actor_of, admin, workspace
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sasaran.okrs.migrations.0005_keyresult_unknown_progress")
+    top, mid, low = chain
+    boss = actor_of(admin)
+    counted = key_result(boss, low, start_value=0.0, target_value=10.0)
+    actions.create_checkin(boss, counted.pk, value=6.0, confidence=4)
+    empty = actions.create_key_result(boss, low, title="Checklist to come", kind="milestones")
+    tasks = actions.create_key_result(boss, mid, title="Tasks to link", kind="tasks")
+    expected = {o.pk: o.progress for o in Objective.objects.all()}
+    # As stored before: 0% and a status, counted in the objectives above.
+    KeyResult.objects.filter(pk__in=[empty.pk, tasks.pk]).update(
+        progress=0.0, attainment=0.0, status="off_track"
+    )
+    Objective.objects.filter(pk=low.pk).update(progress=0.3)
+    Objective.objects.filter(pk=mid.pk).update(progress=0.0)
+    migration.unknown_progress(apps, None)
+    assert KeyResult.objects.get(pk=empty.pk).progress is None
+    assert KeyResult.objects.get(pk=tasks.pk).status is None
+    assert KeyResult.objects.get(pk=counted.pk).progress == pytest.approx(0.6)
+    assert {o.pk: o.progress for o in Objective.objects.all()} == pytest.approx(expected)

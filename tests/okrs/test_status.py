@@ -10,7 +10,6 @@ from sasaran.okrs.status import (
     Status,
     Thresholds,
     auto_status,
-    effective_status,
     elapsed_fraction,
     expected_progress,
     is_stale,
@@ -160,10 +159,30 @@ def test_confidence_can_only_lower_the_status(progress, confidence, expected):
     assert got == expected
 
 
-@pytest.mark.parametrize("confidence", [None, 1, 2, 3, 4, 5])
-def test_done_is_not_lowered_by_confidence(confidence):
-    got = auto_status(1.0, now=day(50), start=START, due=DUE, confidence=confidence)
-    assert got == DONE
+@pytest.mark.parametrize(
+    ("confidence", "expected"),
+    [(None, DONE), (5, DONE), (4, DONE), (3, RISK), (2, OFF), (1, OFF)],
+)
+@pytest.mark.parametrize("now", [day(50), DUE, day(200)])
+def test_low_confidence_caps_done_too(confidence, expected, now):
+    got = auto_status(1.0, now=now, start=START, due=DUE, confidence=confidence)
+    assert got == expected
+
+
+@given(
+    progress=st.floats(min_value=0, max_value=1),
+    now=st.floats(min_value=-10, max_value=200).map(day),
+    confidence=st.sampled_from([None, 1, 2, 3, 4, 5]),
+    stay=st.booleans(),
+)
+def test_confidence_never_makes_a_status_better(progress, now, confidence, stay):
+    plain = auto_status(progress, now=now, start=START, due=DUE, stay=stay)
+    got = auto_status(progress, now=now, start=START, due=DUE, stay=stay, confidence=confidence)
+    assert worse(got, plain) == got
+    if confidence in (1, 2):
+        assert got == OFF
+    if confidence == 3:
+        assert got in (RISK, OFF)
 
 
 @pytest.mark.parametrize("confidence", [0, 6, -1])
@@ -181,7 +200,7 @@ def test_confidence_outside_1_to_5_is_refused(confidence):
         (1.0, DUE - timedelta(seconds=1), None, ON),
         (1.0, DUE, None, DONE),  # done only at the due date
         (1.0, day(120), None, DONE),
-        (1.0, DUE, 1, DONE),
+        (1.0, DUE, 1, OFF),  # done, but its owner doubts it holds
         (0.0, day(50), None, OFF),  # not holding the line
         (0.0, DUE, None, OFF),
     ],
@@ -201,32 +220,6 @@ def test_custom_thresholds_move_the_boundaries():
 
 def test_default_thresholds():
     assert Thresholds() == Thresholds(on_track=0.7, at_risk=0.4, grace=0.1, stale_days=14)
-
-
-# --- effective_status -------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("auto", "override", "override_set_at", "last_checkin_at", "expected"),
-    [
-        (ON, None, None, None, ON),  # no override
-        (ON, None, day(5), day(1), ON),
-        (None, None, None, None, None),
-        (ON, OFF, day(5), None, OFF),  # override, never checked in
-        (ON, OFF, day(5), day(1), OFF),  # override after the last check-in
-        (ON, OFF, day(5), day(5), OFF),  # check-in at the same instant does not end it
-        (ON, OFF, day(5), day(5) + timedelta(seconds=1), ON),  # next check-in ends it
-        (ON, OFF, day(5), day(9), ON),
-        (None, RISK, day(5), None, RISK),  # override of an unknown status
-        (ON, DONE, day(5), day(2), DONE),
-        (ON, OFF, None, None, OFF),  # override without a time, no check-in yet
-        (ON, OFF, None, day(1), ON),  # ... any check-in ends it
-    ],
-)
-def test_override_lasts_until_the_next_checkin(
-    auto, override, override_set_at, last_checkin_at, expected
-):
-    assert effective_status(auto, override, override_set_at, last_checkin_at) == expected
 
 
 # --- is_stale ---------------------------------------------------------------

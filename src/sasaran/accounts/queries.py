@@ -17,6 +17,9 @@ class Actor:
     user: User
     membership: Membership
     team_ids: frozenset[int] = field(default_factory=frozenset)
+    # What the apps above look up about this actor once per request (okrs: the objectives the
+    # actor owns key results in), so row checks over many rows cost no query per row.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
     is_system = False
 
     @property

@@ -1,7 +1,7 @@
 """REST endpoints for cycles, objectives, key results and check-ins (thin: parse, call, shape)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -210,8 +210,8 @@ class RetrospectiveOut(Schema):
 @router.get("/objectives", response=with_errors(200, list[ObjectiveOut]), tags=["Objectives"])
 @paginate(Pagination)
 def list_objectives(request, filters: Query[ObjectiveFilters]):
-    qs = queries.filter_objectives(queries.visible_objectives(request.auth), **filters.dict())
-    return qs.order_by("cycle_id", "position", "id")
+    qs = queries.filter_objectives(queries.api_objectives(request.auth), **filters.dict())
+    return Shaped(qs.order_by("cycle_id", "position", "id"), queries.objective_row)
 
 
 @router.get(
@@ -234,7 +234,7 @@ def create_objective(request, payload: ObjectiveIn):
         # Omitted or null: the creator owns it (the action defaults only a missing key).
         del fields["owner_id"]
     obj = actions.create_objective(request.auth, **fields)
-    return Status(201, queries.objective_row(obj))
+    return Status(201, queries.objective_row(queries.get_objective(request.auth, obj.pk)))
 
 
 @router.patch(
@@ -243,7 +243,8 @@ def create_objective(request, payload: ObjectiveIn):
 def update_objective(request, objective_id: PathId, payload: ObjectivePatch):
     obj = queries.get_objective(request.auth, objective_id)
     fields = _non_null(payload, {"owner_id", "team_id", "parent_id"})
-    return queries.objective_row(actions.update_objective(request.auth, obj, **fields))
+    actions.update_objective(request.auth, obj, **fields)
+    return queries.objective_row(queries.get_objective(request.auth, objective_id))
 
 
 @router.delete("/objectives/{objective_id}", response=with_errors(204, None), tags=["Objectives"])
@@ -256,8 +257,8 @@ class KeyResultTreeOut(Schema):
     id: int
     title: str
     owner_id: int | None
-    progress: float
-    status: StatusName
+    progress: float | None
+    status: StatusName | None
     confidence: int | None
 
 
@@ -275,7 +276,7 @@ def objective_tree(request, objective_id: PathId):
     root = queries.get_objective(request.auth, objective_id)
     # One query for every visible objective that may sit beneath, one for their KRs.
     candidates = list(
-        queries.visible_objectives(request.auth).filter(
+        queries.api_objectives(request.auth).filter(
             cycle__in=[root.cycle_id, *root.cycle.children.values_list("id", flat=True)]
         )
     )
@@ -376,10 +377,15 @@ class KeyResultOut(Schema):
     current_value: float
     weight: float
     due_date: dt.date
-    progress: float = Field(ge=0, le=1)
-    attainment: float
+    progress: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        description="Null when the key result has nothing to count (an empty checklist, a tasks "
+        "key result without tasks): unknown, and not counted in its objective."
+    )
+    attainment: float | None
     expected_progress: float = Field(ge=0, le=1)
-    status: StatusName
+    status: StatusName | None = Field(
+        description="Null when progress is unknown and no override is set."
+    )
     status_override: StatusName | None
     status_override_reason: str
     confidence: int | None

@@ -537,7 +537,8 @@ def _glances(
     if not cycles:
         return []
     workspace = actor.workspace
-    counted = Q(weight__gt=0)
+    # Unknown progress (nothing to count) is left out of the mean, weight and all.
+    counted = Q(weight__gt=0, progress__isnull=False)
     rows = (
         queries.visible_key_results(actor)
         .filter(objective__cycle__in=cycles)

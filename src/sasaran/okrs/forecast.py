@@ -42,7 +42,7 @@ def forecast(
     start_at: datetime,
     start_value: float,
     due: datetime,
-    progress_of: Callable[[float], float],
+    progress_of: Callable[[float], float | None],
     window: int = 6,
 ) -> Forecast:
     """Project the value at `due` from the latest `window` check-ins (time, value)."""
@@ -63,4 +63,7 @@ def forecast(
         slope, intercept = fit
         projected_value = slope * (due - start_at).total_seconds() + intercept
     projected_progress = progress_of(projected_value)
+    if projected_progress is None:
+        # Nothing to count (an empty checklist): a value, but no progress to reach.
+        return Forecast(projected_value, None, None)
     return Forecast(projected_value, projected_progress, projected_progress >= 1.0)

@@ -6,8 +6,7 @@ import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-
-from sasaran.okrs.progress import weighted_mean
+from fractions import Fraction
 
 
 class Grade(StrEnum):
@@ -18,6 +17,9 @@ class Grade(StrEnum):
 
 VALID_SCORES = tuple(round(i / 10, 1) for i in range(11))
 _TOLERANCE = 1e-9
+# Where a score changes colour or meaning: yellow from 0.4, green (and aspirational success)
+# from 0.7, committed success at 1.0.
+_EDGES = (Fraction(4, 10), Fraction(7, 10), Fraction(1))
 
 
 class InvalidScore(ValueError):
@@ -55,9 +57,29 @@ def validate_score(score: float) -> float:
 
 
 def objective_score(items: Iterable[tuple[float | None, float]]) -> float | None:
-    """Weighted mean of key-result (score, weight), to two decimals; None when nothing counts."""
-    mean = weighted_mean(items)
-    return None if mean is None else _round_half_up(mean, "0.01")
+    """Weighted mean of key-result (score, weight), unrounded; None when nothing counts.
+
+    Colour and success are decided on this value (grade_colour, succeeded), so it is computed
+    exactly (scores are tenths, weights binary floats: both are exact fractions) and the float
+    returned sits on the same side of every band edge (0.4, 0.7, 1.0) as the exact mean. Round it
+    only to show it."""
+    # Via str: a score of 0.7 is the 7/10 people chose, not its binary neighbour.
+    counted = [(Fraction(str(s)), Fraction(w)) for s, w in items if _counts(s, w)]
+    if not counted:
+        return None
+    total = sum(w for _, w in counted)
+    mean = sum(s * w for s, w in counted) / total
+    score = float(mean)
+    for edge in _EDGES:
+        # float(mean) rounds to the nearest double, which may be the edge itself when the exact
+        # mean lies a hair below it: step one unit down so `score >= edge` stays false.
+        if mean < edge and score >= float(edge):
+            score = math.nextafter(float(edge), -math.inf)
+    return score
+
+
+def _counts(score: float | None, weight: float) -> bool:
+    return score is not None and weight > 0 and math.isfinite(weight)
 
 
 def grade_colour(score: float) -> Grade:

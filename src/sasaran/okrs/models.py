@@ -173,9 +173,13 @@ class KeyResult(models.Model):
     tasks_total = models.PositiveIntegerField(default=0)
     tasks_cancelled = models.PositiveIntegerField(default=0)
 
-    progress = models.FloatField(default=0.0)
-    attainment = models.FloatField(default=0.0)
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=Status.ON_TRACK)
+    # Null: unknown (an empty checklist, a tasks KR without tasks): not counted in its objective,
+    # and without an automatic status.
+    progress = models.FloatField(null=True, blank=True, default=0.0)
+    attainment = models.FloatField(null=True, blank=True, default=0.0)
+    status = models.CharField(
+        max_length=10, choices=STATUS_CHOICES, null=True, blank=True, default=Status.ON_TRACK
+    )
     status_override = models.CharField(max_length=10, choices=STATUS_CHOICES, blank=True)
     status_override_reason = models.TextField(blank=True)
     status_override_at = models.DateTimeField(null=True, blank=True)

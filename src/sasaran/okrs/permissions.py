@@ -14,20 +14,42 @@ from sasaran.okrs.models import Cycle, KeyResult, Objective, Visibility
 
 
 def visibility_q(actor: Actor, prefix: str = "") -> Q:
-    """Objectives the actor may see; `prefix` reaches them from another model ("objective__")."""
+    """Objectives the actor may see; `prefix` reaches them from another model ("objective__").
+
+    The owner of a key result always sees the objective it hangs on (and so its other key
+    results), whatever its visibility: an owner must be able to find and check in on what they
+    own. That is one uncorrelated subquery (the objectives of the actor's own key results, a
+    handful of rows through the owner index), not a join that would repeat rows."""
     p = prefix
     q = Q(**{f"{p}workspace_id": actor.workspace_id})
     if actor.is_admin or actor.is_system:
         return q
+    owned = KeyResult.objects.filter(owner_id=actor.user_id).values("objective_id")
     return q & (
         Q(**{f"{p}visibility": Visibility.WORKSPACE})
         | Q(**{f"{p}owner_id": actor.user_id})
         | Q(**{f"{p}visibility": Visibility.PRIVATE, f"{p}team_id__in": list(actor.team_ids)})
         | Q(**{f"{p}visibility": Visibility.TEAM, f"{p}team_id__in": list(actor.related_team_ids)})
+        | Q(**{f"{p}pk__in": owned})
     )
 
 
+def owns_key_result_in(actor: Actor, objective_id: int) -> bool:
+    """Whether the actor owns a key result of the objective: the objectives of the actor's key
+    results are read once per actor (one query), however many rows are checked."""
+    owned = actor.memo.get("okrs.kr_objectives")
+    if owned is None:
+        owned = frozenset(
+            KeyResult.objects.filter(
+                owner_id=actor.user_id, objective__workspace_id=actor.workspace_id
+            ).values_list("objective_id", flat=True)
+        )
+        actor.memo["okrs.kr_objectives"] = owned
+    return objective_id in owned
+
+
 def can_see(actor: Actor, objective: Objective) -> bool:
+    """The row twin of visibility_q."""
     if objective.workspace_id != actor.workspace_id:
         return False
     if actor.is_admin or actor.is_system or objective.visibility == Visibility.WORKSPACE:
@@ -35,8 +57,11 @@ def can_see(actor: Actor, objective: Objective) -> bool:
     if objective.owner_id == actor.user_id:
         return True
     if objective.visibility == Visibility.PRIVATE:
-        return objective.team_id in actor.team_ids
-    return objective.team_id in actor.related_team_ids
+        if objective.team_id in actor.team_ids:
+            return True
+    elif objective.team_id in actor.related_team_ids:
+        return True
+    return owns_key_result_in(actor, objective.pk)
 
 
 def can_edit_in_team(actor: Actor, team_id: int | None, owner_id: int | None) -> bool:

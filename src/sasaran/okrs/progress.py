@@ -89,8 +89,9 @@ def numeric_attainment(
     return (start - current) / (start - target)
 
 
-def milestones_attainment(items: Iterable[tuple[float, bool]]) -> float:
-    """Done weight over total weight of (weight, done) milestones; 0.0 when nothing weighs."""
+def milestones_attainment(items: Iterable[tuple[float, bool]]) -> float | None:
+    """Done weight over total weight of (weight, done) milestones; None (unknown, not 0%) when
+    nothing weighs: an empty checklist has nothing to count."""
     total = 0.0
     done = 0.0
     for weight, is_done in items:
@@ -100,13 +101,14 @@ def milestones_attainment(items: Iterable[tuple[float, bool]]) -> float:
         total += weight
         if is_done:
             done += weight
-    return done / total if total > 0 else 0.0
+    return done / total if total > 0 else None
 
 
-def tasks_attainment(done: int, total: int, cancelled: int) -> float:
-    """Done tasks over the tasks still meant to be done; 0.0 when there are none."""
+def tasks_attainment(done: int, total: int, cancelled: int) -> float | None:
+    """Done tasks over the tasks still meant to be done; None (unknown, not 0%) when there are
+    none."""
     remaining = total - cancelled
-    return done / remaining if remaining > 0 else 0.0
+    return done / remaining if remaining > 0 else None
 
 
 def clamp01(x: float) -> float:
@@ -125,8 +127,9 @@ def kr_attainment(
     *,
     milestones: Iterable[tuple[float, bool]] = (),
     tasks: tuple[int, int, int] = (0, 0, 0),
-) -> float:
-    """Unclamped attainment of a key result of any kind."""
+) -> float | None:
+    """Unclamped attainment of a key result of any kind; None when a checklist or a task list
+    has nothing to count."""
     kind = Kind(kind)
     if kind is Kind.BOOLEAN:
         # Stored as 0 or 1; a projected value (the forecast) counts only once it reaches 1.
@@ -147,11 +150,13 @@ def kr_progress(
     *,
     milestones: Iterable[tuple[float, bool]] = (),
     tasks: tuple[int, int, int] = (0, 0, 0),
-) -> float:
-    """Progress of a key result in [0, 1]."""
-    return clamp01(
-        kr_attainment(kind, direction, start, target, current, milestones=milestones, tasks=tasks)
+) -> float | None:
+    """Progress of a key result in [0, 1]; None (unknown: not counted in its objective) when
+    it has nothing to count."""
+    attainment = kr_attainment(
+        kind, direction, start, target, current, milestones=milestones, tasks=tasks
     )
+    return None if attainment is None else clamp01(attainment)
 
 
 def weighted_mean(items: Iterable[tuple[float | None, float]]) -> float | None:

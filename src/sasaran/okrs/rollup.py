@@ -64,9 +64,10 @@ def kr_due(kr: KeyResult, cycle: Cycle, workspace: Workspace) -> dt.datetime:
 
 
 def kr_progress_of(kr: KeyResult, milestones: Sequence[Milestone] = ()):
-    """A function value -> progress for this KR (the forecast needs it for projected values)."""
+    """A function value -> progress for this KR (the forecast needs it for projected values);
+    None for a checklist or task list with nothing to count."""
 
-    def progress_of(value: float) -> float:
+    def progress_of(value: float) -> float | None:
         return kr_progress(
             Kind(kr.kind),
             Direction(kr.direction),
@@ -117,6 +118,11 @@ def compute_kr(
     )
     start, due = cycle_start(cycle, workspace), kr_due(kr, cycle, workspace)
     kr.status = kr_status(kr, cycle, workspace, now)
+    if kr.progress is None:
+        # Nothing to count (an empty checklist, no tasks): nothing done, nothing to project.
+        kr.current_value = 0.0
+        kr.forecast_value = kr.forecast_progress = None
+        return
     if kind == Kind.TASKS or kind == Kind.MILESTONES:
         # Their check-ins record the progress reached at the time (the done share), which is
         # what is projected; the current value is today's progress, not the last check-in's.
@@ -143,8 +149,9 @@ def compute_kr(
         kr.stale_since = None
 
 
-def kr_status(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> str:
-    """The KR's status from its stored progress and confidence at `now`."""
+def kr_status(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> str | None:
+    """The KR's status from its stored progress and confidence at `now`; None (no status) when
+    its progress is unknown and nobody overrode it."""
     auto = auto_status(
         kr.progress,
         now=now,

@@ -1,4 +1,5 @@
-"""Automatic, overridden and stale status of key results and objectives."""
+"""Automatic and stale status of key results and objectives (an override is stored beside the
+automatic status and wins until the next check-in: okrs.rollup.kr_status)."""
 
 from __future__ import annotations
 
@@ -69,14 +70,17 @@ def auto_status(
     stay: bool = False,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Status | None:
-    """Status from progress against a linear pace, made worse (never better) by low confidence."""
+    """Status from progress against a linear pace, made worse (never better) by low confidence.
+
+    The cap applies to `done` too: an owner who reports the target reached with confidence 1
+    is saying it will not hold (PRODUCT §2: the latest confidence can only make it worse)."""
     if progress is None:
         return None
     cap = _confidence_cap(confidence)
     # A stay KR holding its line mid-period has not finished: it must hold until the due date.
     if progress >= 1 and not (stay and now < due):
-        return Status.DONE
-    if elapsed_fraction(now, start, due) < thresholds.grace:
+        status = Status.DONE
+    elif elapsed_fraction(now, start, due) < thresholds.grace:
         status = Status.ON_TRACK
     else:
         expected = expected_progress(now, start, due)
@@ -87,23 +91,6 @@ def auto_status(
         else:
             status = Status.OFF_TRACK
     return status if cap is None else worse(status, cap)
-
-
-def effective_status(
-    auto: Status | None,
-    override: Status | None,
-    override_set_at: datetime | None,
-    last_checkin_at: datetime | None,
-) -> Status | None:
-    """The manual override until the next check-in, then the automatic status again."""
-    if override is None:
-        return auto
-    if last_checkin_at is None:
-        return override
-    # An override without a timestamp cannot be ordered against check-ins: any check-in ends it.
-    if override_set_at is not None and last_checkin_at <= override_set_at:
-        return override
-    return auto
 
 
 def is_stale(

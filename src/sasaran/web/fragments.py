@@ -36,8 +36,8 @@ def _labels(language: str | None = None) -> dict[str, str]:
             "at_risk": gettext("At risk"),
             "off_track": gettext("Off track"),
             "done": gettext("Done"),
-            "no_krs": gettext("No key results"),
-            "no_counted": gettext("no counted key results"),
+            "no_status": gettext("No status"),
+            "no_counted": gettext("nothing to count yet"),
             # Written as blocktranslate would write them ("{{ p }}% done"), one msgid for both.
             "pct_done": gettext("%(p)s%% done"),
             "expected": gettext("%(e)s%% expected by now"),
@@ -142,7 +142,7 @@ def kr_head() -> SafeString:
 def _status_badge(status: str | None, language: str) -> SafeString:
     labels = _labels(language)
     if not status:
-        return format_html('<span class="status">{}</span>', labels["no_krs"])
+        return format_html('<span class="status">{}</span>', labels["no_status"])
     return format_html(
         '<span class="status status-{}"><span aria-hidden="true">{}</span> {}</span>',
         status,
@@ -257,7 +257,9 @@ def kr_row(k, show_objective: bool = False) -> SafeString:
     status, confidence, owner, last check-in and the check-in link when the reader may."""
     language = get_language() or ""
     pieces = _pieces(language)
-    if k.kind == "boolean":
+    if k.progress is None:
+        values = "—"  # nothing to count yet: no value either
+    elif k.kind == "boolean":
         values = format_value(k.current_value, k)
     else:
         values = f"{format_value(k.current_value, k)} / {format_value(k.target_value, k)}"

@@ -82,15 +82,17 @@ def create_checkin(
                 _("Some milestones do not belong to this key result."), field="milestones_done"
             )
         as_of = [Milestone(pk=m.pk, weight=m.weight, done=m.pk in done_ids) for m in milestones]
-        value = rollup.kr_progress_of(kr, as_of)(0.0)
+        # The done share then; 0 when the checklist has nothing to count (progress unknown).
+        value = rollup.kr_progress_of(kr, as_of)(0.0) or 0.0
         # Only the newest check-in sets today's milestones: a back-dated one fills history.
         if kr.last_checkin_at is None or at >= kr.last_checkin_at:
             for m in milestones:
                 m.done = m.pk in done_ids
             Milestone.objects.bulk_update(milestones, ["done"])
     elif kr.kind == Kind.TASKS:
-        # Progress comes from the linked work; the check-in records it with confidence and notes.
-        value = kr.progress
+        # Progress comes from the linked work; the check-in records it with confidence and notes
+        # (0 when there is no work to count: progress unknown).
+        value = kr.progress or 0.0
     elif kr.kind == Kind.BOOLEAN:
         if not isinstance(value, bool) and value not in (0, 1):
             raise Invalid(_("A yes/no key result takes true or false."), field="value")

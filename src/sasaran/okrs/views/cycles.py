@@ -5,7 +5,7 @@ Every write goes through okrs.actions (create_cycle, update_cycle, close_cycle, 
 """
 
 from django.contrib import messages
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -249,9 +249,9 @@ def cycle_celebrate(request, cycle_id: int):
         queries.visible_key_results(actor)
         .filter(objective__cycle=cycle)
         .select_related("objective__team", "owner")
-        .order_by("-score", "-progress", "id")
+        .order_by(F("score").desc(nulls_last=True), F("progress").desc(nulls_last=True), "id")
     )
-    wins = [kr for kr in krs if (kr.score or 0) >= 0.7 - 1e-9 or kr.progress >= 1.0]
+    wins = [kr for kr in krs if (kr.score or 0) >= 0.7 - 1e-9 or (kr.progress or 0) >= 1.0]
     graded = [kr.score for kr in krs if kr.score is not None]
     objectives = list(
         queries.visible_objectives(actor)
@@ -307,7 +307,7 @@ def _carry_candidates(actor, cycle: Cycle):
     """Unfinished KRs of the cycle on objectives the actor may edit, grouped by objective."""
     krs = list(
         queries.visible_key_results(actor)
-        .filter(objective__cycle=cycle, progress__lt=1.0)
+        .filter(Q(progress__lt=1.0) | Q(progress__isnull=True), objective__cycle=cycle)
         .select_related("objective__team", "owner")
         .order_by("objective__team__name", "objective__position", "objective_id", "position")
     )

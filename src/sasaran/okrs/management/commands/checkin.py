@@ -84,9 +84,11 @@ class Command(BaseCommand):
         except ActionError as exc:
             raise CommandError(exc.message, returncode=2) from None
         kr.refresh_from_db()
+        progress = "unknown" if kr.progress is None else f"{kr.progress:.0%}"
+        status = (kr.status or "no status").replace("_", " ")
         self.stdout.write(
             f"Checked in #{checkin.pk}: {kr.title} = {checkin.value:g} "
-            f"(progress {kr.progress:.0%}, {kr.status.replace('_', ' ')})"
+            f"(progress {progress}, {status})"
         )
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("okrs", "0003_checkin_newest_first"),
+        ("okrs", "0005_keyresult_unknown_progress"),
     ]
 
     operations = [
