@@ -7,9 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from sasaran.accounts.models import Workspace
+from sasaran.accounts.queries import system_actor
+from sasaran.audit.log import record
+from sasaran.events import publish
+from sasaran.okrs import events
 from sasaran.okrs import forecast as fc
 from sasaran.okrs.alignment import ancestors
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Milestone, Objective
@@ -328,25 +334,18 @@ def kr_is_stale(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datet
 def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) -> int:
     """Move statuses on with time (expected progress grows every day) and flag key results that
     turned stale, without touching anything else, as Sasaran: each change is audited and
-    announced (KeyResultStatusChanged with cause "time", KeyResultBecameStale), in one
-    transaction per workspace. Each row is written only if it still holds the values its new
+    announced (KeyResultStatusChanged with cause "time", KeyResultBecameStale), in the
+    transaction of the change. Each row is written only if it still holds the values its new
     status was computed from, so a check-in committed meanwhile is never overwritten.
     Returns the rows changed."""
-    from django.db import transaction
-    from django.utils.translation import gettext_noop
-
-    from sasaran.accounts.queries import system_actor
-    from sasaran.audit.log import record
-    from sasaran.events import publish
-    from sasaran.okrs import events
-
     now = now or timezone.now()
     actor = system_actor(workspace, gettext_noop("the hourly status refresh"))
     changed = 0
     open_cycles = Cycle.objects.filter(workspace=workspace).exclude(state=CycleState.CLOSED)
     cycles = {c.pk: c for c in open_cycles}
-    krs = KeyResult.objects.filter(objective__cycle__in=list(cycles)).select_related("objective")
-    krs = list(krs)
+    krs = list(
+        KeyResult.objects.filter(objective__cycle__in=list(cycles)).select_related("objective")
+    )
     # A transaction per chunk: on SQLite a long one would hold the write lock from check-ins.
     for first in range(0, len(krs), 500):
         with transaction.atomic():
