@@ -118,6 +118,10 @@ def status_badge(status: str | None) -> str:
     )
 
 
+def _bounded(pct: int) -> int:
+    return min(max(pct, 0), 100)
+
+
 def progress_bar(progress: float | None, expected: float | None) -> str:
     """The bar of `progress` (a fraction, or None: unknown is not 0%) with a marker at
     `expected` (None: no marker). Screen readers get both numbers as the bar's label."""
@@ -130,10 +134,12 @@ def progress_bar(progress: float | None, expected: float | None) -> str:
     expected_pct = percent(expected)
     if expected_pct is not None:
         aria += ", " + labels["expected"] % {"e": expected_pct}
-        marker = f'<span class="expected" style="left: {expected_pct}%"></span>'
+        marker = f'<span class="expected at-{_bounded(expected_pct)}"></span>'
+    # Widths and positions are classes (app.css), not style attributes: the
+    # Content-Security-Policy allows no inline style.
     return (
         f'<span class="bar" role="img" aria-label="{aria}">'
-        f'<span class="fill" style="width: {pct}%"></span>{marker}</span>'
+        f'<span class="fill w-{_bounded(pct)}"></span>{marker}</span>'
         f'<span class="pct">{pct}%</span>'
     )
 
