@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench" / "out"
 DEFAULT_DB = OUT_DIR / "bench.sqlite3"  # the full spec; others get bench-<spec>.sqlite3
 # Bump whenever what is generated changes, so stale bench databases are rebuilt.
-GENERATOR_VERSION = 2  # 2: teams carry their tree order
+GENERATOR_VERSION = 3  # 2: teams carry their tree order; 3: unknown progress, confidence caps done
 SLUG = "bench"
 BATCH = 2000  # rows per INSERT: 2,000 x <= 16 columns stays under SQLite's 32,766 parameters
 CHUNK = 20_000  # check-ins built in memory before they are written

@@ -23,6 +23,16 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def database_cache(settings):
+    """Rate-limit counters live in the database cache, inside each test's transaction: every test
+    starts with none, even when REDIS_URL is set in the environment (tests of the Redis cache
+    name it themselves)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "sasaran.dbcache.DatabaseCache", "LOCATION": settings.CACHE_TABLE}
+    }
+
+
 @pytest.fixture
 def workspace(db):
     return Workspace.objects.create(name="Acme", slug="acme", time_zone="UTC")

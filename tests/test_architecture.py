@@ -38,8 +38,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "web": {"okrs", "accounts", "audit", "events", "scheduler"},
 }
 # Modules every app may use: errors, typed parameters, API types, settings helpers, the
-# read-only admin base.
-SHARED = {"errors", "params", "apitypes", "schemas", "envconf", "readonlyadmin"}
+# read-only admin base, rate limits and the cache they count in.
+SHARED = {"errors", "params", "apitypes", "schemas", "envconf", "readonlyadmin", "ratelimit"}
+SHARED |= {"dbcache"}
 # The composition root wires everything together (routers, URLs, settings, the CLI).
 ROOT = {"api", "urls", "settings", "cli", "wsgi"}
 # Pages may use the shell; nothing else in an app may (the domain does not know about pages).
@@ -53,6 +54,8 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "sasaran":
+            names |= {f"sasaran.{alias.name}" for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module)
     return {n for n in names if n == "sasaran" or n.startswith("sasaran.")}

@@ -1,41 +1,34 @@
 """The public REST API (/api/v1): authentication, error format and the routers of each app."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from sasaran import ratelimit
 from sasaran.accounts.actions import authenticate_token
 from sasaran.accounts.queries import Actor, actor_for
 from sasaran.errors import ActionError, NotFound
 
 
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "?")
-
-
-def too_many_failures(kind: str, request: HttpRequest, *, count: bool) -> bool:
-    """A per-address budget of failed sign-ins or token uses per minute."""
-    key = f"fail:{kind}:{_client(request)}"
-    if count:
-        cache.add(key, 0, 60)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, 60)
-    return (cache.get(key) or 0) > settings.RATE_LIMIT_PER_MINUTE
+class RateLimited(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        if too_many_failures("token", request, count=False):
-            raise HttpError(429, _("Too many failed attempts; wait a minute."))
+        # Checked before the token: once an address (or a token prefix) has used up its budget,
+        # even a right guess is refused, so guessing cannot go on until it finds one.
+        budgets = ratelimit.token_budgets(request, token)
+        wait = ratelimit.exhausted(*budgets)
+        if wait is not None:
+            raise RateLimited(wait)
         found = authenticate_token(token)
         if found is None:
-            too_many_failures("token", request, count=True)
+            ratelimit.spend(*budgets)
             return None
         request.actor = actor_for(found.user, found.workspace_id)  # type: ignore[attr-defined]
         return request.actor  # type: ignore[attr-defined]
@@ -95,6 +88,13 @@ def on_validation_error(request, exc: ValidationError):
     first = errors[0] if errors else {"field": None, "message": _("Invalid input.")}
     detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
     return _error(request, detail, 422, errors)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc: RateLimited):
+    response = _error(request, _("Too many failed attempts; wait a minute."), 429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,5 +1,6 @@
 """Django settings, read from the environment (every variable is documented in README.md)."""
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sasaran.web.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +101,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _db["CONN_MAX_AGE"] = 0 if _db["NAME"] == ":memory:" else _db["CONN_MAX_AGE"]
 DATABASES = {"default": _db}
+# The database cache's table (used when REDIS_URL is not set).
+CACHE_TABLE = "sasaran_cache"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -146,13 +150,60 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything from our own origin, nothing inline: no inline script, event handler or style
+# attribute (pages use static files and classes), no eval; images may be data: URIs (icons in
+# the API docs' stylesheet). Markdown cannot add images at all (web/markdown.py).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# How many failed sign-ins / token uses per client address in a minute before refusing.
+# Rate limits (sasaran.ratelimit), counted in the cache below, which every process shares.
+# Failed sign-ins / bad API tokens / password-reset requests per client address per minute:
 RATE_LIMIT_PER_MINUTE = env_int("RATE_LIMIT_PER_MINUTE", 30, minimum=1)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Failed sign-ins per email and bad tokens per token prefix, per minute:
+RATE_LIMIT_PER_ACCOUNT_PER_MINUTE = env_int("RATE_LIMIT_PER_ACCOUNT_PER_MINUTE", 10, minimum=1)
+# Password-reset requests per email address per hour:
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 5, minimum=1)
+# Behind reverse proxies the client's address is in a header the proxies write (off by default:
+# a header anyone can send must not decide whose budget is spent).
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "").strip()
+if TRUSTED_PROXY_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+", TRUSTED_PROXY_HEADER):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_HEADER must be a header name such as X-Forwarded-For, got "
+        f"{TRUSTED_PROXY_HEADER!r}"
+    )
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+# Never a per-process cache: Redis when REDIS_URL is set, else a table in the database
+# (created by the migration web 0002; sasaran.dbcache counts atomically across processes).
+REDIS_URL = env_str("REDIS_URL", "").strip()
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sasaran",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "sasaran.dbcache.DatabaseCache", "LOCATION": CACHE_TABLE}}
 
 LOGGING = {
     "version": 1,

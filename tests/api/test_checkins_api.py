@@ -255,3 +255,55 @@ def test_a_kr_with_nothing_to_count_answers_unknown_progress_and_no_status(as_ow
     assert after == before > 0
     tree = call(as_owner, "get", f"/objectives/{org.product_obj.pk}/tree").json()
     assert {kr["title"]: kr["progress"] for kr in tree["key_results"]}["Launch checklist"] is None
+
+
+def test_derived_numbers_leave_the_api_rounded_to_four_decimals(as_owner, org):
+    kr = call(
+        as_owner,
+        "post",
+        "/key-results",
+        {
+            "objective_id": org.product_obj.pk,
+            "title": "Rate",
+            "start_value": 0.1,
+            "target_value": 1.1,
+        },
+    ).json()
+    response = check_in(as_owner, kr["id"], value=0.56, confidence=4)
+    assert response.status_code == 201
+    assert (0.56 - 0.1) / (1.1 - 0.1) == 0.4600000000000001  # the float noise being cut
+    got = call(as_owner, "get", f"/key-results/{kr['id']}")
+    body = got.json()
+    assert (body["progress"], body["attainment"]) == (0.46, 0.46)
+    assert body["expected_progress"] == round(body["expected_progress"], 4)
+    assert body["forecast"]["projected_progress"] == round(
+        body["forecast"]["projected_progress"], 4
+    )
+    assert "0.4600000000000001" not in got.content.decode()
+    listed = call(as_owner, "get", "/key-results", objective=org.product_obj.pk).json()["items"]
+    assert {k["id"]: k["progress"] for k in listed}[kr["id"]] == 0.46
+    objective = call(as_owner, "get", f"/objectives/{org.product_obj.pk}").json()
+    assert objective["progress"] == round(objective["progress"], 4)
+
+
+def test_a_checklists_done_share_is_rounded_like_a_ratio(as_owner, org):
+    kr = call(
+        as_owner,
+        "post",
+        "/key-results",
+        {
+            "objective_id": org.product_obj.pk,
+            "title": "Launch",
+            "kind": "milestones",
+            "milestones": [{"title": t} for t in ("Design", "Build", "Ship")],
+        },
+    ).json()
+    design = kr["milestones"][0]["id"]
+    checkin = check_in(as_owner, kr["id"], confidence=4, milestones_done=[design]).json()
+    assert checkin["value"] == 0.3333
+    assert (
+        call(as_owner, "get", f"/key-results/{kr['id']}/check-ins").json()["items"][0]["value"]
+        == 0.3333
+    )
+    body = call(as_owner, "get", f"/key-results/{kr['id']}").json()
+    assert (body["progress"], body["current_value"]) == (0.3333, 0.3333)

@@ -5,7 +5,6 @@ and private objectives hidden from everyone else: in lists, trees, counts and th
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from sasaran.accounts.actions import create_token
@@ -79,13 +78,6 @@ LISTS = [e for e in READS if "{" not in e[1] and e[1] != "/me"]
 
 def _label(endpoint) -> str:
     return f"{endpoint[0].upper()} {endpoint[1]}"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

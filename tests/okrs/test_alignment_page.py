@@ -88,7 +88,7 @@ def test_every_node_shows_progress_expected_marker_and_status(client, tree, owne
     html = page(client, owner)
     node = html[html.index("Make onboarding effortless") :]
     node = node[: node.index("</li>")]
-    assert "50%" in node and 'class="expected"' in node
+    assert "50%" in node and 'class="expected at-' in node
     assert "On track" in node and 'aria-hidden="true"' in node
     assert f'href="/objectives/{tree["prod"].pk}/"' in html
 

@@ -104,7 +104,7 @@ def test_rows_show_progress_expected_marker_status_confidence_owner_and_last_che
     row = html[html.index("Activation from 20% to 50%") :]
     row = row[: row.index("</tr>")]
     assert "50%" in row  # 20 -> 35 of 50
-    assert 'class="expected"' in row and "expected by now" in row
+    assert 'class="expected at-' in row and "expected by now" in row
     assert re.search(r"(On track|At risk|Off track)", row)
     assert 'aria-hidden="true"' in row  # an icon next to the status text
     assert "4/5" in row

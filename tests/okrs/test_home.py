@@ -132,7 +132,7 @@ def test_cycle_glance_counts_by_status_and_days_left(client, okrs, owner, seller
     glance = section(html, "glance-h1")
     assert "Current quarter" in glance and "60 days left" in glance
     assert "Average progress of 9 key results you can see" in glance
-    assert 'class="expected"' in glance
+    assert 'class="expected at-' in glance
     assert "status=at_risk" in glance and "stale=1" in glance
     # The stale count: the stale KR only (the others were checked in or are new).
     assert '◌</span> Stale</span></a> <span class="n">1</span>' in glance

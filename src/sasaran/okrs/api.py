@@ -15,6 +15,7 @@ from sasaran.apitypes import Confidence, Id, Number, NumberOrBool, PathId, Query
 from sasaran.errors import Invalid
 from sasaran.okrs import actions, queries
 from sasaran.okrs.models import CheckIn, Milestone, Objective, Retrospective
+from sasaran.okrs.progress import Kind
 from sasaran.schemas import Pagination, Shaped, with_errors
 
 router = Router(tags=["OKRs"])
@@ -299,7 +300,7 @@ def objective_tree(request, objective_id: PathId):
                 "id": kr.pk,
                 "title": kr.title,
                 "owner_id": kr.owner_id,
-                "progress": kr.progress,
+                "progress": queries.ratio(kr.progress),
                 "status": kr.status,
                 "confidence": kr.confidence,
             }
@@ -539,11 +540,12 @@ class CheckInIn(In):
     milestones_done: list[Id] | None = None
 
 
-def _checkin_out(c: CheckIn) -> dict:
+def _checkin_out(c: CheckIn, kind: str) -> dict:
     return {
         "id": c.pk,
         "key_result_id": c.key_result_id,
-        "value": c.value,
+        # A milestones or tasks KR's check-in records its done share: a ratio, rounded as such.
+        "value": queries.ratio(c.value) if kind in (Kind.MILESTONES, Kind.TASKS) else c.value,
         "confidence": c.confidence,
         "progress_note": c.progress_note,
         "wins": c.wins,
@@ -563,7 +565,8 @@ def _checkin_out(c: CheckIn) -> dict:
 @paginate(Pagination)
 def list_checkins(request, kr_id: PathId):
     kr = queries.get_key_result(request.auth, kr_id)
-    return CheckIn.objects.filter(key_result=kr).order_by("-checked_in_at", "-id")
+    checkins = CheckIn.objects.filter(key_result=kr).order_by("-checked_in_at", "-id")
+    return Shaped(checkins, lambda c: _checkin_out(c, kr.kind))
 
 
 @router.post(
@@ -571,4 +574,4 @@ def list_checkins(request, kr_id: PathId):
 )
 def create_checkin(request, kr_id: PathId, payload: CheckInIn):
     checkin = actions.create_checkin(request.auth, kr_id, **payload.model_dump())
-    return Status(201, _checkin_out(checkin))
+    return Status(201, _checkin_out(checkin, checkin.key_result.kind))

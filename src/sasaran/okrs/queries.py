@@ -11,6 +11,7 @@ from sasaran.errors import NotFound
 from sasaran.okrs import rollup
 from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from sasaran.okrs.permissions import can_see, visibility_q
+from sasaran.okrs.progress import Kind
 
 
 def visible_objectives(actor: Actor) -> QuerySet[Objective]:
@@ -119,6 +120,22 @@ def filter_key_results(
     return qs
 
 
+# Derived numbers leave the API rounded (README, "The API in one minute"): ratios (progress,
+# attainment, expected and projected progress, scores) to 4 decimals, projected values to 12
+# significant digits. Stored values stay exact; only the float noise of the arithmetic
+# (0.2800000000000001) is cut off.
+RATIO_PLACES = 4
+VALUE_DIGITS = 12
+
+
+def ratio(x: float | None) -> float | None:
+    return None if x is None else round(x, RATIO_PLACES)
+
+
+def derived_value(x: float | None) -> float | None:
+    return None if x is None else float(f"{x:.{VALUE_DIGITS}g}")
+
+
 def objective_row(o: Objective) -> dict[str, Any]:
     """An objective as the API shows it; `o` comes from api_objectives or get_objective (its
     parent is named only when the reader may see it)."""
@@ -134,9 +151,9 @@ def objective_row(o: Objective) -> dict[str, Any]:
         "visibility": o.visibility,
         "rollup_children": o.rollup_children,
         "weight": o.weight,
-        "progress": o.progress,
+        "progress": ratio(o.progress),
         "status": o.status,
-        "score": o.score,
+        "score": ratio(o.score),
         "created_at": o.created_at,
         "updated_at": o.updated_at,
     }
@@ -146,9 +163,11 @@ def kr_row(kr: KeyResult, cycle: Cycle, now: dt.datetime) -> dict[str, Any]:
     """A KR with its time-dependent values (expected progress, stale) computed for `now`.
     Needs kr.objective.workspace loaded (select_related) so it costs no query."""
     workspace = kr.objective.workspace
+    # A checklist's or task list's value is its done share: a ratio too.
+    share = kr.kind in (Kind.MILESTONES, Kind.TASKS)
     forecast = {
-        "projected_value": kr.forecast_value,
-        "projected_progress": kr.forecast_progress,
+        "projected_value": (ratio if share else derived_value)(kr.forecast_value),
+        "projected_progress": ratio(kr.forecast_progress),
         "will_reach_target": None if kr.forecast_progress is None else kr.forecast_progress >= 1.0,
     }
     return {
@@ -163,12 +182,12 @@ def kr_row(kr: KeyResult, cycle: Cycle, now: dt.datetime) -> dict[str, Any]:
         "currency": kr.currency,
         "start_value": kr.start_value,
         "target_value": kr.target_value,
-        "current_value": kr.current_value,
+        "current_value": ratio(kr.current_value) if share else kr.current_value,
         "weight": kr.weight,
         "due_date": kr.due_date or cycle.end_date,
-        "progress": kr.progress,
-        "attainment": kr.attainment,
-        "expected_progress": rollup.kr_expected_progress(kr, cycle, workspace, now),
+        "progress": ratio(kr.progress),
+        "attainment": ratio(kr.attainment),
+        "expected_progress": ratio(rollup.kr_expected_progress(kr, cycle, workspace, now)),
         "status": kr.status,
         "status_override": kr.status_override or None,
         "status_override_reason": kr.status_override_reason,
@@ -176,7 +195,7 @@ def kr_row(kr: KeyResult, cycle: Cycle, now: dt.datetime) -> dict[str, Any]:
         "last_checkin_at": kr.last_checkin_at,
         "stale": rollup.kr_is_stale(kr, cycle, workspace, now),
         "forecast": forecast,
-        "score": kr.score,
+        "score": ratio(kr.score),
         "score_reason": kr.score_reason,
     }
 

@@ -160,16 +160,22 @@ def _progress_bar(pct: int | None, expected_pct: int | None, language: str) -> S
     marker = ""
     if expected_pct is not None:
         aria += ", " + labels["expected"] % {"e": expected_pct}
-        marker = format_html('<span class="expected" style="left: {}%"></span>', expected_pct)
+        marker = format_html('<span class="expected at-{}"></span>', _bounded(expected_pct))
+    # Widths and positions are classes (app.css), not style attributes: the
+    # Content-Security-Policy allows no inline style.
     return format_html(
         '<span class="bar" role="img" aria-label="{}">'
-        '<span class="fill" style="width: {}%"></span>{}</span>'
+        '<span class="fill w-{}"></span>{}</span>'
         '<span class="pct">{}%</span>',
         aria,
-        pct,
+        _bounded(pct),
         marker,
         pct,
     )
+
+
+def _bounded(pct: int) -> int:
+    return min(max(pct, 0), 100)
 
 
 _pieces_by_language: dict[str, dict[str, SafeString]] = {}

@@ -11,9 +11,11 @@ from django.template import loader
 from django.urls import path, reverse_lazy
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from sasaran import ratelimit
 from sasaran.accounts.actions import invitation_tokens, send_mail_on_commit
 
 
@@ -47,6 +49,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
+        # Every request counts (each may send an email), per address and per email address,
+        # whether or not the address has an account: the answer must not tell them apart.
+        budgets = ratelimit.password_reset_budgets(self.request, form.cleaned_data["email"])
+        wait = ratelimit.exhausted(*budgets)
+        if wait is not None:
+            form.add_error(
+                "email", _("Too many password-reset requests; wait a while and try again.")
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        ratelimit.spend(*budgets)
         self.extra_email_context = {"site_url": site_url(self.request)}
         with transaction.atomic():
             return super().form_valid(form)

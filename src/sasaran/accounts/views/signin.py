@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sasaran.api import too_many_failures
+from sasaran import ratelimit
 
 
 class SignInForm(AuthenticationForm):
@@ -26,13 +26,20 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     authentication_form = SignInForm
 
+    def _budgets(self):
+        return ratelimit.sign_in_budgets(self.request, self.request.POST.get("username", ""))
+
     def post(self, request, *args, **kwargs):
-        if too_many_failures("login", request, count=False):
-            return HttpResponse(_("Too many failed sign-ins; wait a minute."), status=429)
+        # Per address and per email: many addresses guessing one account are limited too.
+        wait = ratelimit.exhausted(*self._budgets())
+        if wait is not None:
+            response = HttpResponse(_("Too many failed sign-ins; wait a minute."), status=429)
+            response["Retry-After"] = str(wait)
+            return response
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        too_many_failures("login", self.request, count=True)
+        ratelimit.spend(*self._budgets())
         return super().form_invalid(form)
 
 

@@ -4,8 +4,6 @@ the status override (issue 3). Reads go through okrs.queries, writes through okr
 import datetime as dt
 from typing import Any
 
-import markdown
-import nh3
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,7 +11,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format, get_format, sanitize_separators
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +23,7 @@ from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
 from sasaran.okrs.views.history import history_items
 from sasaran.web.fragments import format_value, places
+from sasaran.web.markdown import render_markdown
 from sasaran.web.pages import actor_page
 
 FEED_LIMIT = 12
@@ -46,11 +44,6 @@ CHECKIN_FIELDS = ("value", "confidence", "progress_note", "wins", "blockers", "m
 
 
 # ---- reading ---------------------------------------------------------------------------------
-
-
-def render_markdown(text: str) -> SafeString:
-    """Stored markdown is untrusted: render it, then keep only safe tags and attributes."""
-    return mark_safe(nh3.clean(markdown.markdown(text or "", extensions=["sane_lists"])))
 
 
 def _may(check, *args) -> bool:

@@ -17,6 +17,15 @@ def percent(value) -> int | str:
 
 
 @register.filter
+def at_most(number, limit) -> int:
+    """The smaller of the two, for class names that exist up to a limit (`depth-3`)."""
+    try:
+        return min(int(number), int(limit))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
 def value(number, kr) -> str:
     """A KR value in its own unit: "52 %", "IDR 1,200,000", "yes"."""
     return fragments.format_value(number, kr)

@@ -4,6 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("web", "0001_initial")]
+    dependencies = [("web", "0002_cache_table")]
 
     operations = [migrations.DeleteModel(name="PeriodicJob")]
