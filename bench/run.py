@@ -284,9 +284,9 @@ def insert_checkin_sql(kr_id: int, author_id: int, value: float, confidence: int
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO okrs_checkin (key_result_id, author_id, value, milestones_done, "
-            "confidence, progress_note, wins, blockers, checked_in_at, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, '', '', %s, %s)",
+            "INSERT INTO okrs_checkin (key_result_id, author_id, on_behalf_of, value, "
+            "milestones_done, confidence, progress_note, wins, blockers, checked_in_at, "
+            "created_at) VALUES (%s, %s, '', %s, %s, %s, %s, '', '', %s, %s)",
             [kr_id, author_id, value, "[]", confidence, "bench", now, now],
         )
 
