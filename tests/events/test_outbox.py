@@ -122,8 +122,8 @@ def test_work_done_under_a_lost_lease_is_rolled_back(workspace):
     finally:
         unsubscribe(slow)
     assert pings() == []
-    # (In this one-connection test the other worker's claim rolls back with the work; on
-    # PostgreSQL it is a real second worker: tests/events/test_outbox_workers.py.)
+    # (In this one-connection test the other worker's claim rolls back with the work; real
+    # second workers on PostgreSQL: tests/scheduler/test_workers_postgres.py.)
     assert Delivery.objects.get().state == DeliveryState.RUNNING
     subscribe(Pinged, durable=True, name="tests.slow")(note_ping)
     try:
@@ -144,13 +144,28 @@ def test_an_expired_lease_is_claimed_again(workspace, durable_ping):
     assert Delivery.objects.get().attempts == 2
 
 
-def test_a_delivery_for_a_consumer_that_is_gone_is_set_aside(workspace, durable_ping):
+def test_a_delivery_for_a_consumer_this_worker_does_not_know_is_left_to_others(
+    workspace, durable_ping
+):
+    # During a rolling deploy an older worker meets a newer consumer's deliveries.
     publish(Pinged(workspace_id=workspace.pk, n=8))
-    Delivery.objects.update(consumer="tests.removed_consumer")
-    assert outbox.deliver_one() is True
+    Delivery.objects.update(consumer="tests.newer_consumer")
+    assert outbox.deliver_one() is False
+    assert Delivery.objects.get().state == DeliveryState.PENDING
+
+
+def test_an_event_that_no_longer_reads_fails_like_its_consumer_and_the_worker_goes_on(
+    workspace, durable_ping
+):
+    publish(Pinged(workspace_id=workspace.pk, n=9))
+    # Written by an older version: the field `n` it needs today is missing.
+    OutboxEvent.objects.update(payload={"workspace_id": workspace.pk})
+    now = timezone.now()
+    assert outbox.deliver_one(now) is True
     delivery = Delivery.objects.get()
-    assert delivery.state == DeliveryState.FAILED
-    assert delivery.last_error == "unknown consumer"
+    assert delivery.state == DeliveryState.PENDING
+    assert "TypeError" in delivery.last_error
+    assert pings() == []
 
 
 def test_a_check_in_reaches_a_durable_consumer_with_its_typed_event(
@@ -193,3 +208,12 @@ def test_the_events_command_shows_the_outbox_and_requeues_failed_deliveries(work
     call_command("events", "--retry", stdout=StringIO())
     publish_failed.refresh_from_db()
     assert (publish_failed.state, publish_failed.attempts) == (DeliveryState.PENDING, 0)
+
+
+def test_delivered_events_are_pruned_after_their_time(workspace, durable_ping):
+    publish(Pinged(workspace_id=workspace.pk, n=10))
+    outbox.deliver_one()
+    outbox.prune(timezone.now() - dt.timedelta(days=1))
+    assert Delivery.objects.count() == 1
+    outbox.prune(timezone.now() + dt.timedelta(seconds=1))
+    assert not Delivery.objects.exists() and not OutboxEvent.objects.exists()

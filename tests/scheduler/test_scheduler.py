@@ -92,14 +92,63 @@ def test_an_occurrence_held_by_a_worker_is_not_claimed_by_another(hourly):
     assert (occurrence.worker, occurrence.attempts) == ("worker-b", 2)
 
 
-def test_a_late_finish_by_a_worker_that_lost_its_lease_does_not_overwrite_the_new_holder(
-    hourly,
+def test_a_worker_that_lost_its_lease_does_not_mark_the_new_holders_occurrence_done(
+    db, only_test_jobs
 ):
+    def slow(when):
+        # While this run went on past its lease, another worker claimed the occurrence.
+        Occurrence.objects.filter(job="test.slow").update(claim_token="other", worker="worker-b")
+
+    registry.register(registry.Job(key="test.slow", cron="0 * * * *", run=slow))
     runner.plan(at(10, 1))
-    first, token = runner.claim(at(10, 1), "worker-a")
-    runner.claim(at(10, 7), "worker-b")
-    Occurrence.objects.filter(pk=first.pk, claim_token=token).update(state=OccurrenceState.DONE)
-    assert mine().get().state == OccurrenceState.RUNNING
+    assert runner.run_one(at(10, 1), worker="worker-a") is True
+    held = Occurrence.objects.get(job="test.slow")
+    assert (held.state, held.worker) == (OccurrenceState.RUNNING, "worker-b")
+
+
+def test_an_occurrence_of_a_job_no_longer_known_is_set_aside(db, only_test_jobs):
+    Occurrence.objects.create(job="test.gone", scheduled_for=at(9))
+    registry.register(registry.Job(key="test.gone", cron="0 * * * *", run=print))
+    claimed = runner.claim(at(10, 1), "w")
+    registry.unregister("test.gone")
+    Occurrence.objects.filter(pk=claimed[0].pk).update(lease_until=at(9))
+    registry.register(registry.Job(key="test.gone", cron="0 * * * *", run=print))
+    # Listed when claimed, gone by the time it runs (a rule deleted meanwhile):
+    real_jobs = registry.jobs
+    calls = iter([real_jobs(), {}])
+    try:
+        registry.jobs = lambda: next(calls)
+        assert runner.run_one(at(10, 2)) is True
+    finally:
+        registry.jobs = real_jobs
+        registry.unregister("test.gone")
+    assert Occurrence.objects.get(job="test.gone").error == "unknown job"
+
+
+@pytest.mark.parametrize(
+    "cron,tz,day",
+    [
+        ("*/15 * * * *", "Europe/Berlin", dt.date(2026, 10, 25)),  # clocks go back
+        ("*/15 * * * *", "Europe/Berlin", dt.date(2026, 3, 29)),  # clocks go forward
+        ("* * * * *", "America/New_York", dt.date(2026, 11, 1)),
+        ("30 2 * * *", "Europe/Berlin", dt.date(2026, 10, 25)),
+    ],
+)
+def test_planning_every_minute_through_a_clock_change_finds_every_run_once(cron, tz, day):
+    job = registry.Job(key="x", cron=cron, run=print, tz=tz)
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=UTC) - dt.timedelta(hours=3)
+    planned = set()
+    for minute in range(0, 8 * 60):
+        now = start + dt.timedelta(minutes=minute, seconds=30)
+        latest = job.latest_at_or_before(now)
+        assert latest <= now
+        planned.add(latest)
+    expected, moment = [], job.next_after(start - dt.timedelta(days=1))
+    while moment < start + dt.timedelta(hours=8):
+        if moment >= start:
+            expected.append(moment)
+        moment = job.next_after(moment)
+    assert sorted(p for p in planned if p >= start) == expected
 
 
 def test_a_failed_run_is_retried_after_a_pause_then_given_up(db, only_test_jobs):

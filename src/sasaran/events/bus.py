@@ -34,10 +34,11 @@ def subscribe(event_type: type[Event], *, durable: bool = False, name: str = "")
         sub = Subscriber(
             event_type, handler, name or f"{handler.__module__}.{handler.__qualname__}", durable
         )
+        if sub in _subscribers:  # ready() may run twice in tests
+            return handler
         if sub.durable and any(s.durable and s.name == sub.name for s in _subscribers):
             raise ValueError(f"Two durable subscribers are called {sub.name!r}.")
-        if sub not in _subscribers:  # ready() may run twice in tests
-            _subscribers.append(sub)
+        _subscribers.append(sub)
         return handler
 
     return register
@@ -50,6 +51,10 @@ def unsubscribe(handler: Handler) -> None:
 
 def subscribers_of(event: Event) -> list[Subscriber]:
     return [s for s in _subscribers if isinstance(event, s.event_type)]
+
+
+def durable_consumers() -> list[str]:
+    return [s.name for s in _subscribers if s.durable]
 
 
 def durable_consumer(name: str) -> Subscriber | None:

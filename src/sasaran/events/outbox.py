@@ -14,8 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from sasaran.events.base import EVENT_TYPES
-from sasaran.events.bus import durable_consumer
-from sasaran.events.models import Delivery, DeliveryState
+from sasaran.events.bus import durable_consumer, durable_consumers
+from sasaran.events.models import Delivery, DeliveryState, OutboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,15 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def claim(now: dt.datetime, lease: dt.timedelta = LEASE) -> tuple[Delivery, str] | None:
-    """Claim the oldest deliverable delivery; None when there is none."""
-    for pk in (
-        Delivery.objects.filter(_claimable(now)).order_by("id").values_list("pk", flat=True)[:20]
-    ):
+    """Claim the oldest deliverable delivery for a consumer this process knows (during a
+    rolling deploy an older worker leaves a new consumer's deliveries to the newer ones);
+    None when there is none."""
+    candidates = (
+        Delivery.objects.filter(_claimable(now), consumer__in=durable_consumers())
+        .order_by("id")
+        .values_list("pk", flat=True)[:20]
+    )
+    for pk in candidates:
         token = secrets.token_hex(8)
         won = (
             Delivery.objects.filter(_claimable(now), pk=pk).update(
@@ -73,8 +78,9 @@ def deliver_one(now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE) 
         mine.update(state=DeliveryState.FAILED, last_error=f"unknown {what}", lease_until=None)
         log.error("delivery %s: unknown %s", delivery.pk, what)
         return True
-    event = event_type.from_payload(delivery.event.payload)
     try:
+        # Inside the try: a payload that no longer reads as its event fails like a consumer.
+        event = event_type.from_payload(delivery.event.payload)
         with transaction.atomic():
             sub.handler(event)
             done = mine.filter(state=DeliveryState.RUNNING).update(
@@ -90,8 +96,14 @@ def deliver_one(now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE) 
         gave_up = attempts >= MAX_ATTEMPTS
         mine.update(
             state=DeliveryState.FAILED if gave_up else DeliveryState.PENDING,
-            next_attempt_at=now + backoff(attempts),
+            next_attempt_at=max(now, timezone.now()) + backoff(attempts),
             lease_until=None,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
     return True
+
+
+def prune(before: dt.datetime) -> None:
+    """Delivered events older than `before` go (failed ones stay until retried or removed)."""
+    Delivery.objects.filter(state=DeliveryState.DONE, handled_at__lt=before).delete()
+    OutboxEvent.objects.filter(created_at__lt=before, deliveries__isnull=True).delete()

@@ -20,10 +20,13 @@ class Job:
 
     def latest_at_or_before(self, now: dt.datetime) -> dt.datetime:
         """The schedule's most recent time not after `now` (in UTC)."""
-        local = now.astimezone(ZoneInfo(self.tz)).replace(second=0, microsecond=0)
-        # CronSim skips its start time; start one minute on to include `now`'s own minute.
-        start = local + dt.timedelta(minutes=1)
-        return next(CronSim(self.cron, start, reverse=True)).astimezone(dt.UTC)
+        # CronSim skips its start time: start one minute on to include `now`'s own minute. The
+        # minute is added in UTC, not on the local wall clock, which repeats an hour when the
+        # clocks go back (02:59 summer time + 1 minute is not 03:00 winter time).
+        start = now.astimezone(dt.UTC).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+        return next(
+            CronSim(self.cron, start.astimezone(ZoneInfo(self.tz)), reverse=True)
+        ).astimezone(dt.UTC)
 
     def next_after(self, moment: dt.datetime) -> dt.datetime:
         local = moment.astimezone(ZoneInfo(self.tz))

@@ -9,6 +9,7 @@ import secrets
 from django.db.models import F, Q
 from django.utils import timezone
 
+from sasaran.events import outbox
 from sasaran.scheduler import registry
 from sasaran.scheduler.models import Occurrence, OccurrenceState
 
@@ -67,8 +68,11 @@ def run_one(now: dt.datetime | None = None, *, worker: str = "worker") -> bool:
     if claimed is None:
         return False
     occurrence, token = claimed
-    job = registry.jobs()[occurrence.job]
     mine = Occurrence.objects.filter(pk=occurrence.pk, claim_token=token)
+    job = registry.jobs().get(occurrence.job)
+    if job is None:  # its source stopped listing it between the claim and now
+        mine.update(state=OccurrenceState.FAILED, lease_until=None, error="unknown job")
+        return True
     log.info("running %s for %s", job.key, occurrence.scheduled_for.isoformat())
     try:
         job.run(occurrence.scheduled_for)
@@ -78,7 +82,7 @@ def run_one(now: dt.datetime | None = None, *, worker: str = "worker") -> bool:
         mine.update(
             state=OccurrenceState.FAILED if gave_up else OccurrenceState.PENDING,
             lease_until=None,
-            not_before=now + RETRY_AFTER * occurrence.attempts,
+            not_before=max(now, timezone.now()) + RETRY_AFTER * occurrence.attempts,
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return True
@@ -88,10 +92,12 @@ def run_one(now: dt.datetime | None = None, *, worker: str = "worker") -> bool:
 
 
 def prune(now: dt.datetime) -> None:
-    """Finished occurrences are kept 30 days (what ran when, and what failed)."""
+    """Finished occurrences and delivered events are kept 30 days (what ran when, what was
+    delivered, what failed)."""
     Occurrence.objects.filter(
         state__in=[OccurrenceState.DONE, OccurrenceState.FAILED], scheduled_for__lt=now - KEEP
     ).delete()
+    outbox.prune(now - KEEP)
 
 
 registry.register(registry.Job(key="scheduler.prune", cron="17 3 * * *", run=prune))

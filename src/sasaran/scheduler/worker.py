@@ -4,6 +4,7 @@
 loops over it, tests call it directly (as several workers, on PostgreSQL, with one killed)."""
 
 import datetime as dt
+import logging
 import os
 import socket
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from sasaran.events import outbox
 from sasaran.scheduler import runner
+
+log = logging.getLogger(__name__)
 
 
 def worker_name() -> str:
@@ -22,6 +25,16 @@ def process_one(now: dt.datetime | None = None, *, worker: str | None = None) ->
     worker = worker or worker_name()
     runner.plan(now)
     return runner.run_one(now, worker=worker) or outbox.deliver_one(now)
+
+
+def process_safely(*, worker: str) -> bool:
+    """process_one for the long-running loop: an error is logged and the worker goes on (what
+    it held is claimed again after its lease), rather than the process dying."""
+    try:
+        return process_one(worker=worker)
+    except Exception:
+        log.exception("the worker's unit of work failed")
+        return False
 
 
 def run_queued_tasks() -> None:

@@ -27,8 +27,11 @@ class Command(BaseCommand):
         self.stdout.write("Sasaran worker started.")
         name = worker.worker_name()
         while running:
-            worker.run_queued_tasks()
-            while running and worker.process_one(worker=name):
+            try:
+                worker.run_queued_tasks()
+            except Exception:
+                worker.log.exception("queued tasks failed")
+            while running and worker.process_safely(worker=name):
                 pass
             if once:
                 break
