@@ -26,14 +26,19 @@ def with_errors(ok_status: int, schema) -> dict:
 class Shaped:
     """A queryset that the paginator slices in SQL; only the page's rows are then shaped."""
 
-    def __init__(self, qs, shape):
-        self.qs, self.shape = qs, shape
+    def __init__(self, qs, shape=None, *, page=None):
+        # `shape` shapes one row; `page` shapes the page's rows together (a few queries for
+        # the page, not one per row).
+        self.qs, self.shape, self.page = qs, shape, page
 
     def __len__(self) -> int:
         return self.qs.count()
 
     def __getitem__(self, item):
-        return [self.shape(row) for row in self.qs[item]]
+        rows = list(self.qs[item])
+        if self.page is not None:
+            rows = self.page(rows)
+        return [self.shape(row) for row in rows] if self.shape is not None else rows
 
 
 class Pagination(LimitOffsetPagination):

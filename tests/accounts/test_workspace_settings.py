@@ -91,17 +91,24 @@ def test_unknown_settings_are_refused(actor_of, admin, workspace):
     assert workspace.slug != "hijack"
 
 
-def test_statuses_follow_new_thresholds(
-    actor_of, admin, owner, workspace, cycle, product, django_capture_on_commit_callbacks
-):
+def test_statuses_follow_new_thresholds(actor_of, admin, owner, workspace, cycle, product):
+    from sasaran.events import outbox
+
     obj = objective(actor_of(owner), cycle, product)
     kr = key_result(actor_of(owner), obj, start_value=0.0, target_value=100.0)
     # A third of the cycle has passed and 20 of 100 is done (confidence 4 caps nothing).
     okr_actions.create_checkin(actor_of(owner), kr.pk, value=20.0, confidence=4)
-    # The okrs app recomputes when the settings-changed event is published, after the commit.
-    with django_capture_on_commit_callbacks(execute=True):
-        update_workspace(actor_of(admin), on_track_threshold=0.05, at_risk_threshold=0.01)
+    # The okrs app recomputes when the worker delivers the settings-changed event.
+    update_workspace(actor_of(admin), on_track_threshold=0.05, at_risk_threshold=0.01)
+    assert outbox.deliver_one() is True
     assert KeyResult.objects.get(pk=kr.pk).status == "on_track"
-    with django_capture_on_commit_callbacks(execute=True):
-        update_workspace(actor_of(admin), on_track_threshold=1.0, at_risk_threshold=0.99)
+    update_workspace(actor_of(admin), on_track_threshold=1.0, at_risk_threshold=0.99)
+    assert outbox.deliver_one() is True
     assert KeyResult.objects.get(pk=kr.pk).status == "off_track"
+    # Each move is in the history, by Sasaran, and said as the settings' doing.
+    moves = AuditEntry.objects.filter(object_id=kr.pk, action="status").order_by("id")
+    assert [(e.after["status"], e.note, e.actor_id) for e in moves] == [
+        ("on_track", "settings", None),
+        ("off_track", "settings", None),
+    ]
+    assert moves[0].on_behalf_of == "a change of the workspace's settings"

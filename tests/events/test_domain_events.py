@@ -174,3 +174,72 @@ def test_every_event_survives_its_json_form():
         occurred_at=at,
     )
     assert EVENT_TYPES[recorded.name].from_payload(recorded.to_payload()) == recorded
+
+
+def test_overlapping_refreshes_announce_a_change_once(actor_of, owner, kr, workspace, published):
+    actions.create_checkin(actor_of(owner), kr.pk, value=40.0, confidence=4)
+    later = timezone.now() + dt.timedelta(days=40)
+    real = rollup.kr_status
+    landed = []
+
+    def other_refresh_lands_first(row, cycle, ws, now):
+        # Between this refresh's read and its write, an overlapping one writes the same change.
+        status = real(row, cycle, ws, now)
+        if not landed:
+            landed.append(row.pk)
+            KeyResult.objects.filter(pk=row.pk).update(status=status, stale_since=later)
+        return status
+
+    rollup.kr_status = other_refresh_lands_first
+    try:
+        with published.commit():
+            rollup.refresh_statuses(workspace, now=later)
+    finally:
+        rollup.kr_status = real
+    assert landed == [kr.pk]
+    assert published.of(ev.KeyResultStatusChanged) == []
+    assert published.of(ev.KeyResultBecameStale) == []
+
+
+def test_new_cycle_dates_announce_the_statuses_they_move(
+    actor_of, admin, owner, kr, cycle, published
+):
+    actions.create_checkin(actor_of(owner), kr.pk, value=40.0, confidence=4)
+    assert KeyResult.objects.get(pk=kr.pk).status == "on_track"
+    with published.commit():
+        # The cycle now ends in ten days: 40% done when 75% of the time is gone.
+        actions.update_cycle(
+            actor_of(admin), cycle, end_date=timezone.now().date() + dt.timedelta(days=10)
+        )
+    (status,) = published.of(ev.KeyResultStatusChanged)
+    assert (status.to_status, status.cause, status.actor_id) == (
+        "at_risk",
+        "cycle dates",
+        admin.pk,
+    )
+    entry = AuditEntry.objects.get(object_id=kr.pk, action="status")
+    assert (entry.actor_id, entry.note) == (admin.pk, "cycle dates")
+
+
+def test_moving_an_objective_to_another_cycle_announces_its_key_results_statuses(
+    actor_of, owner, kr, workspace, published
+):
+    from sasaran.okrs.models import Cycle
+
+    actions.create_checkin(actor_of(owner), kr.pk, value=40.0, confidence=4)
+    today = timezone.now().date()
+    late = Cycle.objects.create(
+        workspace=workspace,
+        name="Almost over",
+        start_date=today - dt.timedelta(days=80),
+        end_date=today + dt.timedelta(days=5),
+        state=CycleState.ACTIVE,
+    )
+    with published.commit():
+        actions.update_objective(actor_of(owner), kr.objective, cycle_id=late.pk)
+    (status,) = published.of(ev.KeyResultStatusChanged)
+    assert (status.from_status, status.to_status, status.cause) == (
+        "on_track",
+        "at_risk",
+        "edit",
+    )

@@ -132,3 +132,44 @@ def test_team_and_member_updates_take_only_their_fields(actor_of, admin, product
         account_actions.update_team(actor_of(admin), product, workspace_id=99)
     with pytest.raises(TypeError, match="is_staff"):
         account_actions.update_member(actor_of(admin), admin.memberships.get(), is_staff=True)
+
+
+def test_an_override_reason_alone_or_of_the_wrong_type_is_refused(actor_of, admin, cycle, product):
+    kr = key_result(actor_of(admin), objective(actor_of(admin), cycle, product))
+    with pytest.raises(Invalid) as alone:
+        actions.update_key_result(actor_of(admin), kr, status_override_reason="x" * 200_000)
+    assert alone.value.errors[0]["field"] == "status_override_reason"
+    with pytest.raises(Invalid) as typed:
+        actions.update_key_result(
+            actor_of(admin), kr, status_override="at_risk", status_override_reason=["why"]
+        )
+    assert typed.value.errors[0]["field"] == "status_override_reason"
+    assert KeyResult.objects.get(pk=kr.pk).status_override == ""
+
+
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"value": 10**400}, "value"),
+        ({"value": 25.0, "checked_in_at": "2026-12-01T10:00:00Z"}, "checked_in_at"),
+    ],
+)
+def test_a_badly_typed_check_in_is_refused_by_name(actor_of, admin, cycle, product, kwargs, field):
+    kr = key_result(actor_of(admin), objective(actor_of(admin), cycle, product))
+    with pytest.raises(Invalid) as refused:
+        actions.create_checkin(actor_of(admin), kr.pk, confidence=3, **kwargs)
+    assert refused.value.errors[0]["field"] == field
+    assert not kr.check_ins.exists()
+
+
+def test_a_huge_weight_is_refused_not_a_crash(actor_of, admin, cycle, product):
+    kr = key_result(actor_of(admin), objective(actor_of(admin), cycle, product))
+    with pytest.raises(Invalid):
+        actions.update_key_result(actor_of(admin), kr, weight=10**400)
+
+
+def test_milestones_belong_only_to_a_milestones_key_result(actor_of, admin, cycle, product):
+    obj = objective(actor_of(admin), cycle, product)
+    with pytest.raises(Invalid) as refused:
+        key_result(actor_of(admin), obj, milestones=[{"title": "Ship"}])
+    assert refused.value.errors[0]["field"] == "milestones"

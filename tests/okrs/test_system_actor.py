@@ -76,3 +76,29 @@ def test_the_api_says_which_check_ins_sasaran_made(api_client, owner, private_kr
     assert (item["author_id"], item["on_behalf_of"]) == (None, "KPI NPS")
     audit = api_client(owner).get(f"/api/v1/audit?object_id={private_kr.pk}").json()["items"]
     assert {(e["action"], e["on_behalf_of"]) for e in audit} >= {("check-in", "KPI NPS")}
+
+
+def test_a_kpi_feed_may_neither_grade_nor_override(actor_of, admin, private_kr, workspace):
+    feed = system_actor(workspace, "KPI NPS", Grant.CHECK_IN)
+    with pytest.raises(Forbidden):
+        actions.update_key_result(
+            feed, private_kr, status_override="at_risk", status_override_reason="the KPI fell"
+        )
+    actions.close_cycle(actor_of(admin), private_kr.objective.cycle)
+    private_kr.refresh_from_db()
+    with pytest.raises(Forbidden):
+        actions.grade_key_result(feed, private_kr, 1.0, "the KPI says so")
+    private_kr.refresh_from_db()
+    assert private_kr.score == 0.0 and private_kr.status_override == ""
+
+
+def test_no_grant_lets_sasaran_manage_people_teams_or_settings(workspace, product):
+    from sasaran.accounts import actions as account_actions
+
+    restore = system_actor(workspace, "restore of backup.json", Grant.ADMIN)
+    with pytest.raises(Forbidden):
+        account_actions.add_member(restore, email="mallory@example.com", role="admin")
+    with pytest.raises(Forbidden):
+        account_actions.update_workspace(restore, on_track_threshold=0.1)
+    with pytest.raises(Forbidden):
+        account_actions.update_team(restore, product, name="Renamed")

@@ -18,7 +18,9 @@ from sasaran.params import UNSET, given
 
 
 def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
+    # People, teams, tokens and settings are managed by member admins only: Sasaran's own
+    # grants (even Grant.ADMIN, for restoring OKRs) do not reach them.
+    if actor.is_system or not actor.is_admin:
         raise Forbidden(_("Only workspace admins may do this."))
 
 

@@ -31,13 +31,15 @@ class KeyResultProgressChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class KeyResultStatusChanged(Event):
-    """`cause`: "check-in", "edit", "override" or "time" (the hourly refresh)."""
+    """`cause`: "check-in", "edit", "override", "tasks", "time" (the hourly refresh),
+    "settings" (new thresholds) or "cycle dates". A status is None while a key result has
+    nothing to count (an empty checklist, no tasks)."""
 
     name = "okrs.kr_status_changed"
     key_result_id: int
     objective_id: int
-    from_status: str
-    to_status: str
+    from_status: str | None
+    to_status: str | None
     cause: str
 
 

@@ -27,26 +27,59 @@ def history_of(actor: Actor, objective_id: int) -> QuerySet[AuditEntry]:
     return visible_entries(actor).filter(objective_id=objective_id).select_related("actor")
 
 
-def without_hidden_scores(actor: Actor, entry: AuditEntry) -> AuditEntry:
-    """A cycle's close entry lists the score of every KR in the cycle, private ones too: keep
-    only the key results this reader may see."""
-    after = entry.after
-    if (
-        actor.is_admin
-        or entry.object_type != "cycle"
-        or not isinstance(after, dict)
-        or not isinstance(after.get("scores"), dict)
-    ):
-        return entry
-    ids = [int(k) for k in map(str, after["scores"]) if k.isdigit()]
-    visible = {
-        str(pk)
-        for pk in KeyResult.objects.filter(
-            visibility_q(actor, "objective__"), pk__in=ids
-        ).values_list("pk", flat=True)
-    }
-    entry.after = {
-        **after,
-        "scores": {k: v for k, v in after["scores"].items() if str(k) in visible},
-    }
-    return entry
+# Ids of objectives an entry may carry in its before/after pictures.
+OBJECTIVE_IDS = ("parent_id", "origin_id")
+
+
+def for_reader(actor: Actor, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """The entries as `actor` may read them: a cycle's close entry keeps only the scores of key
+    results the reader may see, and an objective the reader may not see is not named by its id
+    (an aligned child's parent, a carried objective's origin: the field is left out). Two
+    queries for the page."""
+    if actor.is_admin or actor.is_system:
+        return entries
+    kr_ids: set[int] = set()
+    objective_ids: set[int] = set()
+    for entry in entries:
+        for side in (entry.before, entry.after):
+            if not isinstance(side, dict):
+                continue
+            if entry.object_type == "cycle" and isinstance(side.get("scores"), dict):
+                kr_ids |= {int(k) for k in map(str, side["scores"]) if k.isdigit()}
+            objective_ids |= {side[k] for k in OBJECTIVE_IDS if isinstance(side.get(k), int)}
+    visible_krs = (
+        set(
+            KeyResult.objects.filter(visibility_q(actor, "objective__"), pk__in=kr_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        if kr_ids
+        else set()
+    )
+    visible_objectives = (
+        set(
+            Objective.objects.filter(visibility_q(actor), pk__in=objective_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        if objective_ids
+        else set()
+    )
+    for entry in entries:
+        entry.before = _hide(entry.before, visible_krs, visible_objectives)
+        entry.after = _hide(entry.after, visible_krs, visible_objectives)
+    return entries
+
+
+def _hide(side, visible_krs: set[int], visible_objectives: set[int]):
+    if not isinstance(side, dict):
+        return side
+    side = dict(side)
+    if isinstance(side.get("scores"), dict):
+        side["scores"] = {
+            k: v for k, v in side["scores"].items() if str(k).isdigit() and int(k) in visible_krs
+        }
+    for key in OBJECTIVE_IDS:
+        if isinstance(side.get(key), int) and side[key] not in visible_objectives:
+            del side[key]  # not even "hidden": that an objective is there is private too
+    return side

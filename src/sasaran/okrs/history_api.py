@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from sasaran.apitypes import QueryId, QueryText
-from sasaran.okrs.history import visible_entries, without_hidden_scores
+from sasaran.okrs.history import for_reader, visible_entries
 from sasaran.schemas import Pagination, Shaped, with_errors
 
 router = Router(tags=["Audit"])
@@ -49,4 +49,4 @@ def list_audit(request, filters: Query[AuditFilters]):
     if filters.actor is not None:
         qs = qs.filter(actor_id=filters.actor)
     actor = request.auth
-    return Shaped(qs, lambda entry: without_hidden_scores(actor, entry))
+    return Shaped(qs, page=lambda entries: for_reader(actor, entries))

@@ -1,14 +1,18 @@
 """The okrs app's periodic jobs and its reactions to other apps' events (wired in apps.py)."""
 
 import datetime as dt
+import logging
 
-from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from sasaran.accounts.events import WorkspaceSettingsChanged
 from sasaran.accounts.models import Workspace
+from sasaran.accounts.queries import system_actor
 from sasaran.events import subscribe
 from sasaran.okrs import rollup
 from sasaran.scheduler.registry import Job
+
+log = logging.getLogger(__name__)
 
 # Status follows the pace of the cycle, which moves every hour; stale KRs are flagged then too.
 REFRESH_STATUSES = Job(
@@ -20,8 +24,17 @@ REFRESH_STATUSES = Job(
 
 
 def refresh_statuses() -> None:
+    """Every workspace, each on its own: one that fails does not hold up the others (the
+    occurrence is then retried, which is harmless: the refresh only writes what changed)."""
+    failed = []
     for workspace in Workspace.objects.all():
-        rollup.refresh_statuses(workspace)
+        try:
+            rollup.refresh_statuses(workspace)
+        except Exception:
+            log.exception("status refresh of workspace %s failed", workspace.pk)
+            failed.append(workspace.pk)
+    if failed:
+        raise RuntimeError(f"status refresh failed for workspaces {failed}")
 
 
 # These decide every stored status (or the due-date boundaries, or staleness): recompute.
@@ -34,8 +47,11 @@ STATUS_SETTINGS = {
 }
 
 
-@subscribe(WorkspaceSettingsChanged)
+# Durable (through the outbox, by the worker): a recompute is never lost to a process that dies
+# after the settings were saved. Each status it moves is audited and announced as Sasaran.
+@subscribe(WorkspaceSettingsChanged, durable=True, name="okrs.recompute_after_settings_change")
 def recompute_after_settings_change(event: WorkspaceSettingsChanged) -> None:
     if STATUS_SETTINGS & set(event.fields):
-        with transaction.atomic():
-            rollup.recompute_workspace(Workspace.objects.get(pk=event.workspace_id))
+        workspace = Workspace.objects.get(pk=event.workspace_id)
+        actor = system_actor(workspace, gettext_noop("a change of the workspace's settings"))
+        rollup.recompute_workspace(workspace, actor=actor, cause="settings")

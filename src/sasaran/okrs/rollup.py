@@ -124,6 +124,9 @@ def compute_kr(
     )
     start, due = cycle_start(cycle, workspace), kr_due(kr, cycle, workspace)
     kr.status = kr_status(kr, cycle, workspace, now)
+    # Only the status refresh marks a KR stale (and says so once); a fresh check-in clears it.
+    if kr.stale_since is not None and not kr_is_stale(kr, cycle, workspace, now):
+        kr.stale_since = None
     if kr.progress is None:
         # Nothing to count (an empty checklist, no tasks): nothing done, nothing to project.
         kr.current_value = 0.0
@@ -150,9 +153,6 @@ def compute_kr(
         )
     kr.forecast_value = result.projected_value
     kr.forecast_progress = result.projected_progress
-    # Only the status refresh marks a KR stale (and says so once); a fresh check-in clears it.
-    if kr.stale_since is not None and not kr_is_stale(kr, cycle, workspace, now):
-        kr.stale_since = None
 
 
 def kr_status(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> str | None:
@@ -254,8 +254,13 @@ def refresh_objective_chain(objective: Objective, *, now: dt.datetime | None = N
         current = obj.parent_id
 
 
-def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None) -> dict[str, int]:
-    """Rebuild every derived value of a workspace from check-in history, in bulk."""
+def recompute_workspace(
+    workspace: Workspace, *, now: dt.datetime | None = None, actor=None, cause: str = ""
+) -> dict[str, int]:
+    """Rebuild every derived value of a workspace from check-in history, in bulk. With an
+    `actor` (whoever changed what the statuses hang on: thresholds, cycle dates), each key
+    result whose status moved is audited and announced with `cause`; without one (`sasaran
+    recompute`, which only repairs) nothing is."""
     now = now or timezone.now()
     cycles = {c.pk: c for c in Cycle.objects.filter(workspace=workspace)}
     # Locked (PostgreSQL): a check-in committed while this runs would otherwise be overwritten
@@ -279,6 +284,7 @@ def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None)
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for m in Milestone.objects.filter(key_result_id__in=kr_ids) if kr_ids else []:
         milestones[m.key_result_id].append(m)
+    before = {kr.pk: (kr.progress, kr.status) for kr in krs}
     for kr in krs:
         compute_kr(
             kr,
@@ -289,6 +295,9 @@ def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None)
             now=now,
         )
     KeyResult.objects.bulk_update(krs, KR_DERIVED, batch_size=500)
+    if actor is not None:
+        for kr in krs:
+            _announce_status(actor, kr, before[kr.pk], cause)
 
     objectives = {
         o.pk: o for o in Objective.objects.filter(workspace=workspace).select_for_update()
@@ -315,6 +324,31 @@ def recompute_workspace(workspace: Workspace, *, now: dt.datetime | None = None)
         )
     Objective.objects.bulk_update(list(objectives.values()), ["progress", "status"], batch_size=500)
     return {"key_results": len(krs), "objectives": len(objectives)}
+
+
+def _announce_status(actor, kr: KeyResult, before: tuple, cause: str) -> None:
+    progress, status = before
+    if kr.status == status:
+        return
+    record(
+        actor,
+        action="status",
+        obj=kr,
+        objective_id=kr.objective_id,
+        before={"status": status},
+        after={"status": kr.status},
+        note=cause,
+    )
+    publish(
+        events.KeyResultStatusChanged.by(
+            actor,
+            key_result_id=kr.pk,
+            objective_id=kr.objective_id,
+            from_status=status,
+            to_status=kr.status,
+            cause=cause,
+        )
+    )
 
 
 def kr_expected_progress(
@@ -356,12 +390,17 @@ def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) ->
                 stale_since = (kr.stale_since or now) if stale else None
                 if status == kr.status and stale_since == kr.stale_since:
                     continue
+                # Compare-and-set on everything read, status and stale flag included: of two
+                # overlapping refreshes (or a refresh and an edit) only one writes and announces.
                 unchanged = KeyResult.objects.filter(
                     pk=kr.pk,
                     progress=kr.progress,
                     confidence=kr.confidence,
                     status_override=kr.status_override,
                     last_checkin_at=kr.last_checkin_at,
+                    status=kr.status,
+                    stale_since=kr.stale_since,
+                    due_date=kr.due_date,
                 )
                 if not unchanged.update(status=status, stale_since=stale_since):
                     continue  # a check-in got there first; it computed everything afresh
@@ -374,6 +413,7 @@ def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) ->
                         objective_id=kr.objective_id,
                         before={"status": kr.status},
                         after={"status": status},
+                        note="time",
                     )
                     publish(
                         events.KeyResultStatusChanged.by(
@@ -400,7 +440,10 @@ def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) ->
             status = objective_status(obj, cycles[obj.cycle_id], workspace, now)
             if status == obj.status:
                 continue
-            if Objective.objects.filter(pk=obj.pk, progress=obj.progress).update(status=status):
+            unchanged = Objective.objects.filter(
+                pk=obj.pk, progress=obj.progress, status=obj.status
+            )
+            if unchanged.update(status=status):
                 changed += 1
                 record(
                     actor,
@@ -409,5 +452,6 @@ def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) ->
                     objective_id=obj.pk,
                     before={"status": obj.status},
                     after={"status": status},
+                    note="time",
                 )
     return changed

@@ -53,7 +53,12 @@ def _choice(fields: dict, name: str, allowed) -> None:
 
 def _is_number(value: Any) -> bool:
     # bool is an int subclass: True is not 1 here.
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float (10**400)
+        return False
 
 
 def _finite(fields: dict, name: str, *, minimum: float | None = None) -> None:

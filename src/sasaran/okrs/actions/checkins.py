@@ -48,6 +48,8 @@ def create_checkin(
     if isinstance(confidence, bool) or not isinstance(confidence, int) or not 1 <= confidence <= 5:
         raise Invalid(_("Confidence is a whole number from 1 to 5."), field="confidence")
     at = checked_in_at or now
+    if not isinstance(at, dt.datetime):
+        raise Invalid(_("Enter a date and time with a time zone."), field="checked_in_at")
     if timezone.is_naive(at):
         raise Invalid(_("checked_in_at needs a time zone."), field="checked_in_at")
     if at > now + dt.timedelta(minutes=5):
@@ -74,6 +76,10 @@ def create_checkin(
                 _("A milestones key result is checked in with the milestones done."),
                 field="milestones_done",
             )
+        if not isinstance(milestones_done, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in milestones_done
+        ):
+            raise Invalid(_("Enter a list of milestone ids."), field="milestones_done")
         milestones = list(kr.milestones.all())
         known = {m.pk for m in milestones}
         done_ids = sorted(set(milestones_done))

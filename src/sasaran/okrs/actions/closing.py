@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sasaran.accounts.queries import Grant
 from sasaran.audit.log import changed, record, snapshot
-from sasaran.errors import Conflict, Invalid, NotFound
+from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
 from sasaran.events import publish
 from sasaran.okrs import events, grading
 from sasaran.okrs.actions._common import AnyActor, _visible_or_404
@@ -105,6 +106,11 @@ def grade_key_result(actor: AnyActor, kr: KeyResult, score: Any, reason: str) ->
     """Owners edit a suggested score, with a reason; the objective's score follows."""
     _visible_or_404(actor, kr.objective)
     require_checkin(actor, kr)
+    if actor.is_system and not actor.may(Grant.EDIT):
+        # A KPI feed checks in; grading is a judgement it does not make.
+        raise Forbidden(_("Sasaran may not change OKRs for this purpose."))
+    if not isinstance(reason, str):
+        raise Invalid(_("Enter text."), field="score_reason")
     if not kr.objective.cycle.is_closed:
         # Closing suggests every score afresh; a grade given earlier would be silently replaced.
         raise Conflict(_("Key results are graded when their cycle is closed."))

@@ -176,7 +176,7 @@ def update_cycle(
     _start_parent(actor, cycle)
     if dates_changed:
         # Expected progress, status and forecast all hang on the cycle's dates.
-        rollup.recompute_workspace(actor.workspace)
+        rollup.recompute_workspace(actor.workspace, actor=actor, cause="cycle dates")
     return cycle
 
 

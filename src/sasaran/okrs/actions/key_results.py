@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sasaran.accounts.queries import Grant
 from sasaran.audit.log import changed, record, snapshot
-from sasaran.errors import Conflict, Invalid, NotFound
+from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
 from sasaran.events import publish
 from sasaran.okrs import events, rollup
 from sasaran.okrs.actions._common import (
@@ -20,6 +21,7 @@ from sasaran.okrs.actions._common import (
     _created_at,
     _date,
     _finite,
+    _id,
     _member_id,
     _text,
     _visible_or_404,
@@ -170,9 +172,12 @@ def create_key_result(
         raise Invalid(_("The title cannot be empty."), field="title")
     milestones = _check_milestones(fields.pop("milestones", None) or [])
     _check_kr_fields(fields, None, objective.cycle)
+    if milestones and fields.get("kind") != Kind.MILESTONES:
+        raise Invalid(_("Only a milestones key result has milestones."), field="milestones")
     fields.setdefault("owner_id", objective.owner_id or actor.user_id)
     _member_id(actor, fields, "owner_id")
     _created_at(fields)
+    _id(fields, "origin_id")
     if (
         fields.get("origin_id") is not None
         and not KeyResult.objects.filter(
@@ -224,11 +229,14 @@ def update_key_result(
     """Change a key result's definition, or (its owner, its team) override its status with a
     reason until the next check-in. Grades are given by `grade_key_result`, not here."""
     fields = given(locals(), "actor", "kr")
+    asked = set(fields)
     objective = kr.objective
     _visible_or_404(actor, objective)
     override_only = set(fields) <= {"status_override", "status_override_reason"}
     if override_only:
         require_checkin(actor, kr)
+        if actor.is_system and not actor.may(Grant.EDIT):
+            raise Forbidden(_("Sasaran may not change OKRs for this purpose."))
     else:
         require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
@@ -237,6 +245,11 @@ def update_key_result(
         raise Conflict(_("The kind of a key result with check-ins cannot change."))
     before = {**snapshot(kr), "milestones": _milestone_list(kr)}
     state = kr_state(kr)
+    if "status_override_reason" in fields and "status_override" not in fields:
+        raise Invalid(
+            _("Send the reason together with the status it explains."),
+            field="status_override_reason",
+        )
     if "status_override" in fields:
         _override(fields, kr)
     milestones = fields.pop("milestones", None)
@@ -259,7 +272,8 @@ def update_key_result(
         after=a,
         note=note,
     )
-    edited = tuple(k for k in a if k != "updated_at")
+    # The fields the caller changed (not what followed from them: progress, status).
+    edited = tuple(k for k in a if k in asked)
     if not override_only and edited:
         publish(
             events.KeyResultUpdated.by(
@@ -274,6 +288,7 @@ def update_key_result(
 
 
 def _override(fields: dict, kr: KeyResult) -> None:
+    _text(fields, "status_override_reason", max_length=2000)
     value = fields.get("status_override") or ""
     if value:
         _choice(fields, "status_override", [s.value for s in Status])

@@ -22,6 +22,8 @@ from sasaran.okrs.actions._common import (
     _team,
     _text,
     _visible_or_404,
+    kr_state,
+    publish_kr_changes,
 )
 from sasaran.okrs.alignment import AlignmentLoop, ancestors, check_parent
 from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Objective, ObjectiveKind, Visibility
@@ -171,6 +173,7 @@ def update_objective(
     weight: float = UNSET,
 ) -> Objective:
     fields = given(locals(), "actor", "objective")
+    asked = set(fields)
     _visible_or_404(actor, objective)
     require_edit(actor, objective)
     note = guard_open(actor, objective.cycle)
@@ -214,7 +217,9 @@ def update_objective(
     if moved:
         # Expected progress, status and forecast hang on the cycle's dates.
         for kr in objective.key_results.select_related("objective__cycle", "objective__workspace"):
+            state = kr_state(kr)
             rollup.refresh_key_result(kr)
+            publish_kr_changes(actor, kr, state, "edit")
     rollup.refresh_objective_chain(objective)
     if old_parent is not None and old_parent != objective.parent_id:
         rollup.refresh_objective_chain(Objective.objects.get(pk=old_parent))
@@ -229,7 +234,8 @@ def update_objective(
         after=a,
         note=note,
     )
-    edited = tuple(k for k in a if k != "updated_at")
+    # The fields the caller changed (not what followed from them: progress, status).
+    edited = tuple(k for k in a if k in asked)
     if edited:
         publish(
             events.ObjectiveUpdated.by(

@@ -33,11 +33,9 @@ SENTENCES = {
     ),
     ("grade", "keyresult"): gettext_lazy("%(who)s graded the key result “%(name)s”"),
     ("status", "keyresult"): gettext_lazy(
-        "%(who)s moved the status of the key result “%(name)s” on with time"
+        "%(who)s updated the status of the key result “%(name)s”"
     ),
-    ("status", "objective"): gettext_lazy(
-        "%(who)s moved the status of the objective “%(name)s” on with time"
-    ),
+    ("status", "objective"): gettext_lazy("%(who)s updated the status of the objective “%(name)s”"),
     ("tasks", "keyresult"): gettext_lazy(
         "%(who)s updated the task counts of the key result “%(name)s”"
     ),
@@ -89,6 +87,9 @@ MAX_CHANGES = 8
 
 # Notes the actions write (in English, in the audit log) and how a reader sees them.
 FIXED_NOTES = {
+    "time": gettext_lazy("as time passed"),
+    "settings": gettext_lazy("after the workspace's settings changed"),
+    "cycle dates": gettext_lazy("after the cycle's dates changed"),
     "cycle reopened": gettext_lazy("cycle reopened"),
     "admin change in closed cycle": gettext_lazy("admin change in a closed cycle"),
 }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from sasaran.accounts.queries import Actor
 from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, queries, rollup
-from sasaran.okrs.history import history_of
+from sasaran.okrs.history import for_reader, history_of
 from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective, Retrospective
 from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
@@ -101,7 +101,9 @@ def _objective_context(
         c.kr = kr_by_id[c.key_result_id]
         c.confidence_label = CONFIDENCE_LABELS.get(c.confidence, "")
     feed = checkins[::-1][:FEED_LIMIT]
-    history = history_items(actor, history_of(actor, obj.pk)[:HISTORY_LIMIT])
+    history = history_items(
+        actor, for_reader(actor, list(history_of(actor, obj.pk)[:HISTORY_LIMIT]))
+    )
 
     writable = _may(guard_open, actor, cycle)
     can_edit = writable and _may(require_edit, actor, obj)
