@@ -219,7 +219,7 @@ def list_objectives(request, filters: Query[ObjectiveFilters]):
     "/objectives/{objective_id}", response=with_errors(200, ObjectiveOut), tags=["Objectives"]
 )
 def get_objective(request, objective_id: PathId):
-    return queries.objective_row(queries.get_objective(request.auth, objective_id))
+    return queries.objective_row(queries.get_objective(request.auth, objective_id, row=True))
 
 
 def _non_null(payload: Schema, nullable: set[str]) -> dict:
@@ -235,7 +235,7 @@ def create_objective(request, payload: ObjectiveIn):
         # Omitted or null: the creator owns it (the action defaults only a missing key).
         del fields["owner_id"]
     obj = actions.create_objective(request.auth, **fields)
-    return Status(201, queries.objective_row(queries.get_objective(request.auth, obj.pk)))
+    return Status(201, queries.objective_row(queries.get_objective(request.auth, obj.pk, row=True)))
 
 
 @router.patch(
@@ -245,7 +245,7 @@ def update_objective(request, objective_id: PathId, payload: ObjectivePatch):
     obj = queries.get_objective(request.auth, objective_id)
     fields = _non_null(payload, {"owner_id", "team_id", "parent_id"})
     actions.update_objective(request.auth, obj, **fields)
-    return queries.objective_row(queries.get_objective(request.auth, objective_id))
+    return queries.objective_row(queries.get_objective(request.auth, objective_id, row=True))
 
 
 @router.delete("/objectives/{objective_id}", response=with_errors(204, None), tags=["Objectives"])
@@ -274,7 +274,7 @@ class ObjectiveTreeOut(ObjectiveOut):
     tags=["Objectives"],
 )
 def objective_tree(request, objective_id: PathId):
-    root = queries.get_objective(request.auth, objective_id)
+    root = queries.get_objective(request.auth, objective_id, row=True)
     # One query for every visible objective that may sit beneath, one for their KRs.
     candidates = list(
         queries.api_objectives(request.auth).filter(

@@ -50,13 +50,11 @@ def get_cycle(actor: Actor, cycle_id: int) -> Cycle:
     return cycle
 
 
-def get_objective(actor: Actor, objective_id: int) -> Objective:
-    obj = (
-        api_objectives(actor)
-        .select_related("cycle", "workspace", "team")
-        .filter(pk=objective_id)
-        .first()
-    )
+def get_objective(actor: Actor, objective_id: int, *, row: bool = False) -> Objective:
+    """One objective the actor may see (404 otherwise). `row=True` adds what `objective_row`
+    needs (the parent's id only if visible); pages and actions do without that join."""
+    qs = api_objectives(actor) if row else visible_objectives(actor)
+    obj = qs.select_related("cycle", "workspace", "team").filter(pk=objective_id).first()
     if obj is None:
         raise NotFound(_("No such objective."))
     return obj
