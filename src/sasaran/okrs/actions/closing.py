@@ -33,6 +33,8 @@ def close_cycle(
     require_admin(actor)
     if cycle.workspace_id != actor.workspace_id:
         raise NotFound(_("No such cycle."))
+    # Locked: of two admins closing at once, the second finds it closed (one close, one event).
+    cycle.state = Cycle.objects.select_for_update().values_list("state", flat=True).get(pk=cycle.pk)
     if cycle.is_closed:
         raise Conflict(_("The cycle is already closed."))
     now = now or timezone.now()

@@ -243,6 +243,11 @@ def update_key_result(
     if fields.get("kind", kr.kind) != kr.kind and kr.check_ins.exists():
         # Old values would be read in the new kind's terms (a 21 would mean "yes").
         raise Conflict(_("The kind of a key result with check-ins cannot change."))
+    # Locked, and its derived values read afresh: a check-in committed since the caller loaded
+    # `kr` must not be reported as this change's "from", nor written back.
+    locked = KeyResult.objects.select_for_update(of=("self",)).get(pk=kr.pk)
+    for name in rollup.KR_DERIVED:
+        setattr(kr, name, getattr(locked, name))
     before = {**snapshot(kr), "milestones": _milestone_list(kr)}
     state = kr_state(kr)
     if "status_override_reason" in fields and "status_override" not in fields:
