@@ -173,3 +173,11 @@ def test_milestones_belong_only_to_a_milestones_key_result(actor_of, admin, cycl
     with pytest.raises(Invalid) as refused:
         key_result(actor_of(admin), obj, milestones=[{"title": "Ship"}])
     assert refused.value.errors[0]["field"] == "milestones"
+
+
+def test_an_edit_cannot_give_milestones_to_another_kind(actor_of, admin, cycle, product):
+    kr = key_result(actor_of(admin), objective(actor_of(admin), cycle, product))
+    with pytest.raises(Invalid) as refused:
+        actions.update_key_result(actor_of(admin), kr, milestones=[{"title": "x", "weight": 1}])
+    assert refused.value.errors[0]["field"] == "milestones"
+    assert not kr.milestones.exists()

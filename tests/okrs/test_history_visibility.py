@@ -48,3 +48,19 @@ def test_a_page_of_audit_entries_costs_the_same_queries_however_long(
     reader = api_client(seller)
     with django_assert_max_num_queries(9):
         assert len(reader.get("/api/v1/audit?limit=50").json()["items"]) >= 12
+
+
+def test_derived_ratios_in_the_audit_api_are_rounded(api_client, admin, workspace):
+    from sasaran.audit.models import AuditEntry as Entry
+
+    Entry.objects.create(
+        workspace=workspace,
+        action="check-in",
+        object_type="keyresult",
+        object_id=1,
+        before={"progress": 0.2800000000000001, "current_value": 0.1 + 0.2},
+        after={"progress": 0.26799999999999996},
+    )
+    (entry,) = api_client(admin).get("/api/v1/audit?object_type=keyresult").json()["items"]
+    assert entry["before"]["progress"] == 0.28 and entry["after"]["progress"] == 0.268
+    assert entry["before"]["current_value"] == 0.1 + 0.2  # a value entered is shown as entered

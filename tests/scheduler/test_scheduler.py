@@ -187,3 +187,9 @@ def test_old_occurrences_are_pruned(hourly):
     )
     runner.prune(at(1, day=2))
     assert not mine().exists()
+
+
+def test_a_poll_with_nothing_new_to_plan_writes_nothing(hourly, django_assert_num_queries):
+    runner.plan(at(10, 1))
+    with django_assert_num_queries(1):  # one read, no insert
+        runner.plan(at(10, 2))

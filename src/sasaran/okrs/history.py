@@ -37,6 +37,9 @@ def for_reader(actor: Actor, entries: list[AuditEntry]) -> list[AuditEntry]:
     (an aligned child's parent, a carried objective's origin: the field is left out). Two
     queries for the page."""
     if actor.is_admin or actor.is_system:
+        for entry in entries:
+            entry.before = _hide(entry.before, None, None)
+            entry.after = _hide(entry.after, None, None)
         return entries
     kr_ids: set[int] = set()
     objective_ids: set[int] = set()
@@ -71,10 +74,20 @@ def for_reader(actor: Actor, entries: list[AuditEntry]) -> list[AuditEntry]:
     return entries
 
 
-def _hide(side, visible_krs: set[int], visible_objectives: set[int]):
+# Derived ratios are shown at the API's precision (4 decimals), as everywhere else.
+RATIOS = ("progress", "attainment", "forecast_progress")
+
+
+def _hide(side, visible_krs: set[int] | None, visible_objectives: set[int] | None):
+    """One side of an entry as a reader sees it (None: the reader sees everything)."""
     if not isinstance(side, dict):
         return side
     side = dict(side)
+    for key in RATIOS:
+        if isinstance(side.get(key), float):
+            side[key] = round(side[key], 4)
+    if visible_krs is None or visible_objectives is None:
+        return side
     if isinstance(side.get("scores"), dict):
         side["scores"] = {
             k: v for k, v in side["scores"].items() if str(k).isdigit() and int(k) in visible_krs

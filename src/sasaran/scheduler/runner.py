@@ -26,9 +26,18 @@ def plan(now: dt.datetime) -> None:
     if not jobs:
         return
     due = {key: job.latest_at_or_before(now) for key, job in jobs.items()}
-    rows = [Occurrence(job=key, scheduled_for=at) for key, at in due.items()]
-    # The unique (job, scheduled_for) makes a second planner's insert a no-op.
-    Occurrence.objects.bulk_create(rows, ignore_conflicts=True)
+    # Read first, so a poll with nothing new writes nothing (SQLite takes no write lock for it).
+    planned = set(
+        Occurrence.objects.filter(
+            job__in=list(due), scheduled_for__in=set(due.values())
+        ).values_list("job", "scheduled_for")
+    )
+    rows = [
+        Occurrence(job=key, scheduled_for=at) for key, at in due.items() if (key, at) not in planned
+    ]
+    if rows:
+        # The unique (job, scheduled_for) makes a second planner's insert a no-op.
+        Occurrence.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _claimable(now: dt.datetime) -> Q:

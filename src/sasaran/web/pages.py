@@ -13,12 +13,21 @@ permission checks stay in the actions and queries.
 """
 
 from functools import wraps
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from sasaran.accounts.queries import actor_for
 from sasaran.errors import ActionError, NotFound
+
+
+def _zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def actor_page(view):
@@ -30,7 +39,11 @@ def actor_page(view):
         except NotFound:
             return render(request, "web/no_workspace.html", status=403)
         try:
-            return view(request, *args, **kwargs)
+            # Dates and times in the reader's zone (their profile's, else the workspace's).
+            with timezone.override(
+                _zone(request.user.time_zone or request.actor.workspace.time_zone)
+            ):
+                return view(request, *args, **kwargs)
         except ActionError as exc:
             return render(
                 request,

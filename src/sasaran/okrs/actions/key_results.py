@@ -264,6 +264,8 @@ def update_key_result(
     # Only the fields given: a full save would write back values a concurrent check-in changed.
     kr.save(update_fields=[*fields, "updated_at"])
     if milestones is not None:
+        if milestones and kr.kind != Kind.MILESTONES:
+            raise Invalid(_("Only a milestones key result has milestones."), field="milestones")
         _sync_milestones(kr, _check_milestones(milestones))
     rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)

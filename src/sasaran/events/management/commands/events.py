@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 from django.utils import timezone
 
+from sasaran.events.bus import durable_consumers
 from sasaran.events.models import Delivery, DeliveryState
 
 
@@ -28,7 +29,11 @@ class Command(BaseCommand):
             .order_by("consumer", "state")
         )
         if not rows:
-            self.stdout.write("No deliveries.")
+            consumers = ", ".join(durable_consumers()) or "none"
+            self.stdout.write(
+                f"No deliveries yet: nothing has happened that a durable consumer waits for "
+                f"(durable consumers: {consumers})."
+            )
         for row in rows:
             self.stdout.write(f"{row['consumer']}\t{row['state']}\t{row['n']}")
         for failed in Delivery.objects.filter(state=DeliveryState.FAILED).order_by("id")[:20]:
