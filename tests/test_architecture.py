@@ -39,8 +39,10 @@ MAY_IMPORT: dict[str, set[str]] = {
 }
 # Modules every app may use: errors, typed parameters, API types, settings helpers, the
 # read-only admin base, rate limits and the cache they count in.
-SHARED = {"errors", "params", "apitypes", "schemas", "envconf", "readonlyadmin", "ratelimit"}
-SHARED |= {"dbcache"}
+SHARED = {
+    *("errors", "params", "apitypes", "schemas", "envconf"),
+    *("readonlyadmin", "ratelimit", "dbcache"),
+}
 # The composition root wires everything together (routers, URLs, settings, the CLI).
 ROOT = {"api", "urls", "settings", "cli", "wsgi"}
 # Pages may use the shell; nothing else in an app may (the domain does not know about pages).

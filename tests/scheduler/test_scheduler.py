@@ -106,23 +106,19 @@ def test_a_worker_that_lost_its_lease_does_not_mark_the_new_holders_occurrence_d
     assert (held.state, held.worker) == (OccurrenceState.RUNNING, "worker-b")
 
 
-def test_an_occurrence_of_a_job_no_longer_known_is_set_aside(db, only_test_jobs):
-    Occurrence.objects.create(job="test.gone", scheduled_for=at(9))
-    registry.register(registry.Job(key="test.gone", cron="0 * * * *", run=print))
-    claimed = runner.claim(at(10, 1), "w")
-    registry.unregister("test.gone")
-    Occurrence.objects.filter(pk=claimed[0].pk).update(lease_until=at(9))
-    registry.register(registry.Job(key="test.gone", cron="0 * * * *", run=print))
-    # Listed when claimed, gone by the time it runs (a rule deleted meanwhile):
-    real_jobs = registry.jobs
-    calls = iter([real_jobs(), {}])
-    try:
-        registry.jobs = lambda: next(calls)
-        assert runner.run_one(at(10, 2)) is True
-    finally:
-        registry.jobs = real_jobs
-        registry.unregister("test.gone")
-    assert Occurrence.objects.get(job="test.gone").error == "unknown job"
+def test_occurrences_of_a_job_no_longer_known_are_never_claimed_and_pruned_in_time(
+    db, only_test_jobs
+):
+    # A worker died holding it, then the job went away (a rule deleted): nobody claims it...
+    Occurrence.objects.create(
+        job="test.gone", scheduled_for=at(9), state=OccurrenceState.RUNNING, lease_until=at(9)
+    )
+    assert runner.claim(at(10, 1), "w") is None
+    # ...and it goes with the other old rows, whatever its state.
+    runner.prune(at(9) + runner.KEEP)
+    assert Occurrence.objects.filter(job="test.gone").exists()
+    runner.prune(at(10) + runner.KEEP)
+    assert not Occurrence.objects.filter(job="test.gone").exists()
 
 
 @pytest.mark.parametrize(

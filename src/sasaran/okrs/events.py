@@ -42,6 +42,18 @@ class KeyResultStatusChanged(Event):
     to_status: str | None
     cause: str
 
+    @classmethod
+    def of(cls, actor, kr, from_status: str | None, cause: str) -> "KeyResultStatusChanged":
+        """The key result `kr` (now at its new status) moved from `from_status`."""
+        return cls.by(
+            actor,
+            key_result_id=kr.pk,
+            objective_id=kr.objective_id,
+            from_status=from_status,
+            to_status=kr.status,
+            cause=cause,
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class KeyResultBecameStale(Event):

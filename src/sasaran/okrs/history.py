@@ -36,10 +36,9 @@ def for_reader(actor: Actor, entries: list[AuditEntry]) -> list[AuditEntry]:
     results the reader may see, and an objective the reader may not see is not named by its id
     (an aligned child's parent, a carried objective's origin: the field is left out). Two
     queries for the page."""
+    for entry in entries:
+        entry.before, entry.after = _rounded(entry.before), _rounded(entry.after)
     if actor.is_admin or actor.is_system:
-        for entry in entries:
-            entry.before = _hide(entry.before, None, None)
-            entry.after = _hide(entry.after, None, None)
         return entries
     kr_ids: set[int] = set()
     objective_ids: set[int] = set()
@@ -78,16 +77,16 @@ def for_reader(actor: Actor, entries: list[AuditEntry]) -> list[AuditEntry]:
 RATIOS = ("progress", "attainment", "forecast_progress")
 
 
-def _hide(side, visible_krs: set[int] | None, visible_objectives: set[int] | None):
-    """One side of an entry as a reader sees it (None: the reader sees everything)."""
+def _rounded(side):
+    if not isinstance(side, dict) or not any(isinstance(side.get(k), float) for k in RATIOS):
+        return side
+    return {k: round(v, 4) if k in RATIOS and isinstance(v, float) else v for k, v in side.items()}
+
+
+def _hide(side, visible_krs: set[int], visible_objectives: set[int]):
     if not isinstance(side, dict):
         return side
     side = dict(side)
-    for key in RATIOS:
-        if isinstance(side.get(key), float):
-            side[key] = round(side[key], 4)
-    if visible_krs is None or visible_objectives is None:
-        return side
     if isinstance(side.get("scores"), dict):
         side["scores"] = {
             k: v for k, v in side["scores"].items() if str(k).isdigit() and int(k) in visible_krs

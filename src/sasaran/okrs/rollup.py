@@ -284,7 +284,7 @@ def recompute_workspace(
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for m in Milestone.objects.filter(key_result_id__in=kr_ids) if kr_ids else []:
         milestones[m.key_result_id].append(m)
-    before = {kr.pk: (kr.progress, kr.status) for kr in krs}
+    status_before = {kr.pk: kr.status for kr in krs}
     for kr in krs:
         compute_kr(
             kr,
@@ -297,7 +297,8 @@ def recompute_workspace(
     KeyResult.objects.bulk_update(krs, KR_DERIVED, batch_size=500)
     if actor is not None:
         for kr in krs:
-            _announce_status(actor, kr, before[kr.pk], cause)
+            if kr.status != status_before[kr.pk]:
+                announce_status(actor, kr, status_before[kr.pk], cause)
 
     objectives = {
         o.pk: o for o in Objective.objects.filter(workspace=workspace).select_for_update()
@@ -326,29 +327,19 @@ def recompute_workspace(
     return {"key_results": len(krs), "objectives": len(objectives)}
 
 
-def _announce_status(actor, kr: KeyResult, before: tuple, cause: str) -> None:
-    progress, status = before
-    if kr.status == status:
-        return
+def announce_status(actor, kr: KeyResult, from_status: str | None, cause: str) -> None:
+    """A status moved without a write of the key result itself (time, thresholds, cycle
+    dates): audit it (the cause as the note) and announce it."""
     record(
         actor,
         action="status",
         obj=kr,
         objective_id=kr.objective_id,
-        before={"status": status},
+        before={"status": from_status},
         after={"status": kr.status},
         note=cause,
     )
-    publish(
-        events.KeyResultStatusChanged.by(
-            actor,
-            key_result_id=kr.pk,
-            objective_id=kr.objective_id,
-            from_status=status,
-            to_status=kr.status,
-            cause=cause,
-        )
-    )
+    publish(events.KeyResultStatusChanged.of(actor, kr, from_status, cause))
 
 
 def kr_expected_progress(
@@ -406,25 +397,8 @@ def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) ->
                     continue  # a check-in got there first; it computed everything afresh
                 changed += 1
                 if status != kr.status:
-                    record(
-                        actor,
-                        action="status",
-                        obj=kr,
-                        objective_id=kr.objective_id,
-                        before={"status": kr.status},
-                        after={"status": status},
-                        note="time",
-                    )
-                    publish(
-                        events.KeyResultStatusChanged.by(
-                            actor,
-                            key_result_id=kr.pk,
-                            objective_id=kr.objective_id,
-                            from_status=kr.status,
-                            to_status=status,
-                            cause="time",
-                        )
-                    )
+                    was, kr.status = kr.status, status
+                    announce_status(actor, kr, was, "time")
                 if stale and kr.stale_since is None:
                     publish(
                         events.KeyResultBecameStale.by(

@@ -19,10 +19,10 @@ RETRY_AFTER = dt.timedelta(minutes=1)
 KEEP = dt.timedelta(days=30)
 
 
-def plan(now: dt.datetime) -> None:
+def plan(now: dt.datetime, jobs: dict[str, registry.Job] | None = None) -> None:
     """Write each job's most recent due occurrence if it is not there yet. Missed occurrences
     are not replayed one by one: after downtime a job runs once, for the latest time due."""
-    jobs = registry.jobs()
+    jobs = registry.jobs() if jobs is None else jobs
     if not jobs:
         return
     due = {key: job.latest_at_or_before(now) for key, job in jobs.items()}
@@ -48,8 +48,11 @@ def _claimable(now: dt.datetime) -> Q:
     )
 
 
-def claim(now: dt.datetime, worker: str) -> tuple[Occurrence, str] | None:
-    jobs = registry.jobs()
+def claim(
+    now: dt.datetime, worker: str, jobs: dict[str, registry.Job] | None = None
+) -> tuple[Occurrence, str] | None:
+    """Claim the earliest due occurrence of a job in `jobs` (default: every job known now)."""
+    jobs = registry.jobs() if jobs is None else jobs
     candidates = (
         Occurrence.objects.filter(_claimable(now), job__in=list(jobs), scheduled_for__lte=now)
         .order_by("scheduled_for", "id")
@@ -70,18 +73,22 @@ def claim(now: dt.datetime, worker: str) -> tuple[Occurrence, str] | None:
     return None
 
 
-def run_one(now: dt.datetime | None = None, *, worker: str = "worker") -> bool:
+def run_one(
+    now: dt.datetime | None = None,
+    *,
+    worker: str = "worker",
+    jobs: dict[str, registry.Job] | None = None,
+) -> bool:
     """Claim and run one due occurrence; False when none was due."""
     now = now or timezone.now()
-    claimed = claim(now, worker)
+    # Listed once (a source, such as rules, may read the database to list its jobs).
+    jobs = registry.jobs() if jobs is None else jobs
+    claimed = claim(now, worker, jobs)
     if claimed is None:
         return False
     occurrence, token = claimed
     mine = Occurrence.objects.filter(pk=occurrence.pk, claim_token=token)
-    job = registry.jobs().get(occurrence.job)
-    if job is None:  # its source stopped listing it between the claim and now
-        mine.update(state=OccurrenceState.FAILED, lease_until=None, error="unknown job")
-        return True
+    job = jobs[occurrence.job]
     log.info("running %s for %s", job.key, occurrence.scheduled_for.isoformat())
     try:
         job.run(occurrence.scheduled_for)
@@ -101,11 +108,10 @@ def run_one(now: dt.datetime | None = None, *, worker: str = "worker") -> bool:
 
 
 def prune(now: dt.datetime) -> None:
-    """Finished occurrences and delivered events are kept 30 days (what ran when, what was
-    delivered, what failed)."""
-    Occurrence.objects.filter(
-        state__in=[OccurrenceState.DONE, OccurrenceState.FAILED], scheduled_for__lt=now - KEEP
-    ).delete()
+    """Occurrences and delivered events are kept 30 days (what ran when, what was delivered,
+    what failed). An occurrence that old and not done is dead too: planning only ever writes a
+    job's latest time, and a job removed since leaves its rows unclaimable."""
+    Occurrence.objects.filter(scheduled_for__lt=now - KEEP).delete()
     outbox.prune(now - KEEP)
 
 

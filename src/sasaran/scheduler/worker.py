@@ -11,7 +11,7 @@ import socket
 from django.utils import timezone
 
 from sasaran.events import outbox
-from sasaran.scheduler import runner
+from sasaran.scheduler import registry, runner
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,9 @@ def worker_name() -> str:
 def process_one(now: dt.datetime | None = None, *, worker: str | None = None) -> bool:
     now = now or timezone.now()
     worker = worker or worker_name()
-    runner.plan(now)
-    return runner.run_one(now, worker=worker) or outbox.deliver_one(now)
+    jobs = registry.jobs()
+    runner.plan(now, jobs)
+    return runner.run_one(now, worker=worker, jobs=jobs) or outbox.deliver_one(now)
 
 
 def process_safely(*, worker: str) -> bool:

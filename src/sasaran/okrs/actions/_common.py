@@ -164,13 +164,4 @@ def publish_kr_changes(actor: AnyActor, kr: KeyResult, before: dict[str, Any], c
             )
         )
     if kr.status != before["status"]:
-        publish(
-            events.KeyResultStatusChanged.by(
-                actor,
-                key_result_id=kr.pk,
-                objective_id=kr.objective_id,
-                from_status=before["status"],
-                to_status=kr.status,
-                cause=cause,
-            )
-        )
+        publish(events.KeyResultStatusChanged.of(actor, kr, before["status"], cause))

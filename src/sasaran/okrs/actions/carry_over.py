@@ -10,6 +10,7 @@ from sasaran.errors import Invalid, NotFound
 from sasaran.events import publish
 from sasaran.okrs import events, rollup
 from sasaran.okrs.actions._common import AnyActor, _visible_or_404
+from sasaran.okrs.actions.objectives import announce_created
 from sasaran.okrs.models import Cycle, KeyResult, Milestone, Objective
 from sasaran.okrs.permissions import require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, Direction, InvalidKeyResult, validate_numeric
@@ -91,22 +92,7 @@ def carry_over(
                 position=source.position,
             )
             carried_objectives[source.pk] = target_obj
-            record(
-                actor,
-                action="create",
-                obj=target_obj,
-                objective_id=target_obj.pk,
-                after=snapshot(target_obj),
-                note=note,
-            )
-            publish(
-                events.ObjectiveCreated.by(
-                    actor,
-                    objective_id=target_obj.pk,
-                    cycle_id=target_cycle.pk,
-                    team_id=target_obj.team_id,
-                )
-            )
+            announce_created(actor, target_obj, note)
         fields: dict[str, Any] = {
             "title": kr.title,
             "kind": kr.kind,

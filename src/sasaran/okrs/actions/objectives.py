@@ -130,6 +130,12 @@ def create_objective(
     objective.save()
     rollup.refresh_objective_chain(objective)
     objective.refresh_from_db()
+    announce_created(actor, objective, note)
+    return objective
+
+
+def announce_created(actor: AnyActor, objective: Objective, note: str = "") -> None:
+    """Audit and announce a new objective (here, and for the copies carry-over makes)."""
     record(
         actor,
         action="create",
@@ -143,7 +149,6 @@ def create_objective(
             actor, objective_id=objective.pk, cycle_id=objective.cycle_id, team_id=objective.team_id
         )
     )
-    return objective
 
 
 def _check_origin(actor: AnyActor, fields: dict) -> None:
