@@ -329,7 +329,8 @@ def recompute_workspace(
 
 def announce_status(actor, kr: KeyResult, from_status: str | None, cause: str) -> None:
     """A status moved without a write of the key result itself (time, thresholds, cycle
-    dates): audit it (the cause as the note) and announce it."""
+    dates): audit it and announce it. The audit notes the cause when a member's change caused
+    it; Sasaran's entries already say why ("Sasaran, for the hourly status refresh")."""
     record(
         actor,
         action="status",
@@ -337,7 +338,7 @@ def announce_status(actor, kr: KeyResult, from_status: str | None, cause: str) -
         objective_id=kr.objective_id,
         before={"status": from_status},
         after={"status": kr.status},
-        note=cause,
+        note="" if actor.is_system else cause,
     )
     publish(events.KeyResultStatusChanged.of(actor, kr, from_status, cause))
 
@@ -426,6 +427,5 @@ def refresh_statuses(workspace: Workspace, *, now: dt.datetime | None = None) ->
                     objective_id=obj.pk,
                     before={"status": obj.status},
                     after={"status": status},
-                    note="time",
                 )
     return changed

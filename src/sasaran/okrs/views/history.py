@@ -87,8 +87,6 @@ MAX_CHANGES = 8
 
 # Notes the actions write (in English, in the audit log) and how a reader sees them.
 FIXED_NOTES = {
-    "time": gettext_lazy("as time passed"),
-    "settings": gettext_lazy("after the workspace's settings changed"),
     "cycle dates": gettext_lazy("after the cycle's dates changed"),
     "cycle reopened": gettext_lazy("cycle reopened"),
     "admin change in closed cycle": gettext_lazy("admin change in a closed cycle"),
