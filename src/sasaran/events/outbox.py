@@ -8,6 +8,7 @@ claim token: if the lease was lost meanwhile, everything the consumer wrote roll
 import datetime as dt
 import logging
 import secrets
+import time
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -73,6 +74,7 @@ def deliver_one(now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE) 
     sub = durable_consumer(delivery.consumer)
     event_type = EVENT_TYPES.get(delivery.event.name)
     mine = Delivery.objects.filter(pk=delivery.pk, claim_token=token)
+    started = time.monotonic()
     if sub is None or event_type is None:
         what = "consumer" if sub is None else "event type"
         mine.update(state=DeliveryState.FAILED, last_error=f"unknown {what}", lease_until=None)
@@ -96,7 +98,10 @@ def deliver_one(now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE) 
         gave_up = attempts >= MAX_ATTEMPTS
         mine.update(
             state=DeliveryState.FAILED if gave_up else DeliveryState.PENDING,
-            next_attempt_at=max(now, timezone.now()) + backoff(attempts),
+            # The backoff counts from the failure, on the caller's clock (see scheduler.runner).
+            next_attempt_at=now
+            + dt.timedelta(seconds=time.monotonic() - started)
+            + backoff(attempts),
             lease_until=None,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )

@@ -5,6 +5,7 @@ A worker that dies mid-job loses its lease, and the next worker to look claims i
 import datetime as dt
 import logging
 import secrets
+import time
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -90,6 +91,7 @@ def run_one(
     mine = Occurrence.objects.filter(pk=occurrence.pk, claim_token=token)
     job = jobs[occurrence.job]
     log.info("running %s for %s", job.key, occurrence.scheduled_for.isoformat())
+    started = time.monotonic()
     try:
         job.run(occurrence.scheduled_for)
     except Exception as exc:
@@ -98,7 +100,11 @@ def run_one(
         mine.update(
             state=OccurrenceState.FAILED if gave_up else OccurrenceState.PENDING,
             lease_until=None,
-            not_before=max(now, timezone.now()) + RETRY_AFTER * occurrence.attempts,
+            # The pause counts from the failure: `now` plus the run's own duration (the clock
+            # the caller gave, so a test's or a replay's time stays consistent).
+            not_before=now
+            + dt.timedelta(seconds=time.monotonic() - started)
+            + RETRY_AFTER * occurrence.attempts,
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return True
