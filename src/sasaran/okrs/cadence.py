@@ -31,9 +31,7 @@ def weeks_of_days(days: int) -> int:
     return max(1, round(days / 7))
 
 
-def resolve(
-    every_weeks: int | None, weekday: int | None, *, default: Cadence
-) -> Cadence:
+def resolve(every_weeks: int | None, weekday: int | None, *, default: Cadence) -> Cadence:
     """A team's cadence; what it leaves unset (None) comes from the workspace default."""
     return Cadence(
         every_weeks=every_weeks if every_weeks is not None else default.every_weeks,

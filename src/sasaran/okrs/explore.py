@@ -144,6 +144,14 @@ class Filters:
     def any(self) -> bool:
         return bool(self.team or self.on_key_results or self.q)
 
+    @property
+    def count(self) -> int:
+        """How many filters are set (the folded panel's summary on a phone says it)."""
+        return sum(
+            bool(x)
+            for x in (self.team, self.owner, self.status, self.confidence, self.stale, self.q)
+        )
+
 
 def _int(raw: str | None) -> int | None:
     try:

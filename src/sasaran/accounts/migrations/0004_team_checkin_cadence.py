@@ -4,25 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_team_tree_order'),
+        ("accounts", "0003_team_tree_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='team',
-            name='checkin_every_weeks',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'every week'), (2, 'every two weeks')], null=True, verbose_name='check-in every'),
+            model_name="team",
+            name="checkin_every_weeks",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[(1, "every week"), (2, "every two weeks")],
+                null=True,
+                verbose_name="check-in every",
+            ),
         ),
         migrations.AddField(
-            model_name='team',
-            name='checkin_weekday',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], null=True, verbose_name='check-in weekday'),
+            model_name="team",
+            name="checkin_weekday",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (0, "Monday"),
+                    (1, "Tuesday"),
+                    (2, "Wednesday"),
+                    (3, "Thursday"),
+                    (4, "Friday"),
+                    (5, "Saturday"),
+                    (6, "Sunday"),
+                ],
+                null=True,
+                verbose_name="check-in weekday",
+            ),
         ),
         migrations.AddField(
-            model_name='workspace',
-            name='checkin_weekday',
-            field=models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, verbose_name='check-in weekday'),
+            model_name="workspace",
+            name="checkin_weekday",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (0, "Monday"),
+                    (1, "Tuesday"),
+                    (2, "Wednesday"),
+                    (3, "Thursday"),
+                    (4, "Friday"),
+                    (5, "Saturday"),
+                    (6, "Sunday"),
+                ],
+                default=0,
+                verbose_name="check-in weekday",
+            ),
         ),
     ]

@@ -132,6 +132,9 @@ class WorkspaceForm(forms.Form):
         label=gettext_lazy("Check-in period starts on"),
         choices=WEEKDAY_CHOICES,
         coerce=int,
+        # A form posted without it (an older page) keeps the weekday as it is.
+        required=False,
+        empty_value=None,
         help_text=gettext_lazy(
             "For teams without their own rhythm: a key result is due when it has no check-in "
             "since this weekday (every week, or every two weeks from a cadence of 14 days)."
@@ -476,7 +479,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.update_workspace(actor, **form.cleaned_data)
+                data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+                actions.update_workspace(actor, **data)
             except (Forbidden, NotFound):
                 raise
             except ActionError as exc:
