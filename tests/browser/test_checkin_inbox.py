@@ -21,10 +21,22 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def due_krs(actor_of, owner, cycle, product):
-    """Four key results of mine, each last checked in eight days ago: all due this week."""
+def due_krs(actor_of, admin, owner, cycle, company, product):
+    """Four key results of mine, each last checked in eight days ago: all due this week. Their
+    objective has what a real one has above its key results: a parent and a description."""
     me = actor_of(owner)
-    obj = objective(me, cycle, product, title="Make onboarding effortless")
+    top = objective(actor_of(admin), cycle, company, title="Become the go-to platform for teams")
+    obj = objective(
+        me,
+        cycle,
+        product,
+        title="Make onboarding effortless for every new workspace",
+        parent_id=top.pk,
+        description=(
+            "New workspaces reach their first check-in within a day: a guided setup, templates"
+            " for the first objectives and an invitation flow that brings the team along."
+        ),
+    )
     krs = []
     for i in range(4):
         kr = key_result(me, obj, title=f"KR number {i + 1}", start_value=0.0, target_value=100.0)
