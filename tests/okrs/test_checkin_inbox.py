@@ -232,7 +232,7 @@ def test_save_all_saves_the_changed_rows_and_one_bad_row_loses_nothing(
     response = client.post("/check-ins/", data)
     assert response.status_code == 422
     html = response.content.decode()
-    assert "1 saved; 1 to correct below." in html
+    assert "1 check-in saved. 1 row needs a correction (below)." in html
     # The good row saved, with its confirmation in its row.
     assert CheckIn.objects.get(key_result=good).wins == "Two partners signed"
     assert "Saved · 33%" in html

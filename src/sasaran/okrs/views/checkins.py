@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, checkin_inbox
@@ -124,10 +124,13 @@ def _teams_on(request: HttpRequest) -> bool:
     return (request.POST if request.method == "POST" else request.GET).get("teams") == "1"
 
 
-def _page(request, *, forms=None, notices=None, summary=None, status=200) -> HttpResponse:
+def _page(
+    request, *, data=None, forms=None, notices=None, summary=None, status=200
+) -> HttpResponse:
     """The inbox, with what a save left in some rows (errors and typed input, confirmations)."""
     forms, notices = forms or {}, notices or {}
-    data = checkin_inbox.inbox(request.actor, timezone.now(), teams=_teams_on(request))
+    if data is None:
+        data = checkin_inbox.inbox(request.actor, timezone.now(), teams=_teams_on(request))
     return _vary(
         render(
             request,
@@ -167,27 +170,27 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
             saved.append(kr.pk)
         else:
             forms[kr.pk] = form
+    said = ngettext("%(n)d check-in saved.", "%(n)d check-ins saved.", len(saved)) % {
+        "n": len(saved)
+    }
     if forms:
-        summary = (
-            "error",
-            _("%(saved)d saved; %(failed)d to correct below.")
-            % {
-                "saved": len(saved),
-                "failed": len(forms),
-            },
-        )
+        fix = ngettext(
+            "%(n)d row needs a correction (below).",
+            "%(n)d rows need a correction (below).",
+            len(forms),
+        ) % {"n": len(forms)}
+        summary = ("error", f"{said} {fix}")
     elif saved:
-        summary = ("ok", _("%(saved)d saved.") % {"saved": len(saved)})
+        summary = ("ok", said)
     else:
         summary = ("ok", _("Nothing changed: nothing to save."))
-    # The saved rows are read again for their confirmation: new value, status, due-ness.
-    fresh = {
-        kr.pk: kr
-        for kr in checkin_inbox.inbox(actor, timezone.now(), teams=_teams_on(request)).rows
-    }
+    # Read again after the saves: the saved rows' new value, status and due-ness.
+    data = checkin_inbox.inbox(actor, timezone.now(), teams=_teams_on(request))
+    fresh = {kr.pk: kr for kr in data.rows}
     notices = {pk: _saved_notice(fresh[pk]) for pk in saved if pk in fresh}
     return _page(
         request,
+        data=data,
         forms=forms,
         notices=notices,
         summary=summary,
