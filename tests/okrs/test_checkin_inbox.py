@@ -475,6 +475,8 @@ def test_home_links_to_the_inbox_and_to_my_key_results(client, okrs, owner):
     kr = okrs["mine"]
     # A due row opens the inbox's row form in place.
     assert f'hx-get="/check-ins/{kr.pk}/?place=home"' in html
+    # So does a KR row of my teams' objectives that I may check in (here: a teammate's).
+    assert f'hx-get="/check-ins/{okrs["theirs"].pk}/?place=home"' in html
     row = get(client, owner, f"/check-ins/{kr.pk}/?place=home", **HTMX)
     assert 'name="place" value="home"' in row and f'name="kr-{kr.pk}-value"' in row
 
