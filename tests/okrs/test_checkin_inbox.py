@@ -367,6 +367,25 @@ def test_an_admin_sets_a_teams_cadence_in_settings(client, admin, product):
     assert (product.checkin_every_weeks, product.checkin_weekday) == (None, None)
 
 
+def test_an_admin_sets_the_workspace_weekday_in_settings(client, admin, workspace):
+    client.force_login(admin)
+    form = {
+        "name": "Acme",
+        "on_track_threshold": "0.7",
+        "at_risk_threshold": "0.4",
+        "grace_fraction": "0.1",
+        "checkin_cadence_days": "7",
+        "checkin_weekday": "4",
+        "time_zone": "UTC",
+    }
+    assert client.post("/settings/workspace/", form).status_code == 302
+    workspace.refresh_from_db()
+    assert workspace.checkin_weekday == 4
+    assert client.post("/settings/workspace/", form | {"checkin_weekday": "9"}).status_code == 422
+    workspace.refresh_from_db()
+    assert workspace.checkin_weekday == 4
+
+
 def test_a_bad_cadence_is_refused_and_a_member_may_not_set_one(
     client, actor_of, admin, owner, product
 ):
