@@ -121,6 +121,7 @@ def main() -> int:
         watch(as_member, label)
         sign_in(as_member, base, HOME_AS)
         shot(as_member, "home", "/")
+        shot(as_member, "checkin-inbox", "/check-ins/")
         member.close()
 
         shot(page, "explorer-tree", "/okrs/")
@@ -177,6 +178,7 @@ def main() -> int:
         label[0] = "sign-in-mobile"
         sign_in(page, base, HOME_AS)
         shot(page, "home-mobile", "/")
+        shot(page, "checkin-inbox-mobile", "/check-ins/")
         shot(page, "objective-mobile", objective_url)
         mctx.close()
         browser.close()

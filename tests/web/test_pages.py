@@ -64,7 +64,12 @@ def test_home_lists_active_cycle_okrs_with_progress_and_status(
     # a third of the cycle is expected), not merely some status somewhere on the page.
     kr.refresh_from_db()
     assert (kr.progress, kr.status) == (0.5, "on_track")
-    row = re.search(r"<li><span>Raise NPS from 20 to 50</span>(.*?)</li>", html, re.S).group(1)
+    row = re.search(
+        r'<li class="tap-row"><span><a class="tap-target" href="[^"]*">Raise NPS from 20 to 50</a>'
+        r"</span>(.*?)</li>",
+        html,
+        re.S,
+    ).group(1)
     assert '<span class="status status-on_track"><span aria-hidden="true">●</span> On track' in row
     assert '<span class="pct">50%</span>' in row
 

@@ -41,6 +41,22 @@ def _team_parent(actor: Actor, parent_id: int | None, team: Team | None = None) 
         raise Invalid(_("A team cannot sit under itself or its own sub-teams."), field="parent_id")
 
 
+def _cadence(fields: dict, *, nullable: bool) -> None:
+    """A check-in rhythm: every 1 or 2 weeks, on a weekday (Monday = 0); a team may leave
+    either unset (None) to follow the workspace."""
+    for key, allowed, message in (
+        ("checkin_every_weeks", (1, 2), _("Choose every week or every two weeks.")),
+        ("checkin_weekday", range(7), _("Choose a weekday.")),
+    ):
+        if key not in fields:
+            continue
+        value = fields[key]
+        if value is None and nullable:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+            raise Invalid(message, field=key)
+
+
 def _name(fields: dict) -> None:
     if "name" in fields:
         name = (fields["name"] or "").strip()
@@ -71,12 +87,19 @@ def create_team(actor: Actor, *, name: str, parent_id: int | None = None) -> Tea
 
 @transaction.atomic
 def update_team(
-    actor: Actor, team: Team, *, name: str = UNSET, parent_id: int | None = UNSET
+    actor: Actor,
+    team: Team,
+    *,
+    name: str = UNSET,
+    parent_id: int | None = UNSET,
+    checkin_every_weeks: int | None = UNSET,
+    checkin_weekday: int | None = UNSET,
 ) -> Team:
     fields = given(locals(), "actor", "team")
     _require_admin(actor)
     _same_workspace(actor, team)
     _name(fields)
+    _cadence(fields, nullable=True)
     if "parent_id" in fields:
         _team_parent(actor, fields["parent_id"], team)
     before = snapshot(team)
@@ -438,6 +461,7 @@ WORKSPACE_SETTINGS = (
     "at_risk_threshold",
     "grace_fraction",
     "checkin_cadence_days",
+    "checkin_weekday",
     "time_zone",
 )
 
@@ -458,6 +482,7 @@ def update_workspace(
     at_risk_threshold: float = UNSET,
     grace_fraction: float = UNSET,
     checkin_cadence_days: int = UNSET,
+    checkin_weekday: int = UNSET,
     time_zone: str = UNSET,
 ):
     """Workspace settings: status thresholds, grace, check-in cadence, default time zone."""
@@ -483,6 +508,11 @@ def update_workspace(
                     "message": _("Enter a whole number of days from 1 to 90."),
                 }
             )
+    if "checkin_weekday" in fields:
+        try:
+            _cadence({"checkin_weekday": fields["checkin_weekday"]}, nullable=False)
+        except Invalid as exc:
+            errors.extend(exc.errors)
     if "time_zone" in fields and fields["time_zone"] not in available_timezones():
         errors.append(
             {"field": "time_zone", "message": _("Choose a time zone from the list (IANA name).")}

@@ -59,6 +59,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
 
+WEEKDAY_CHOICES = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+EVERY_WEEKS_CHOICES = [(1, _("every week")), (2, _("every two weeks"))]
+
+
 class Workspace(models.Model):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), unique=True)
@@ -68,6 +80,10 @@ class Workspace(models.Model):
     at_risk_threshold = models.FloatField(_("at-risk threshold"), default=0.4)
     grace_fraction = models.FloatField(_("grace period (fraction of the cycle)"), default=0.1)
     checkin_cadence_days = models.PositiveSmallIntegerField(_("check-in cadence (days)"), default=7)
+    # The weekday check-in periods start on (Monday = 0), for teams that do not set their own.
+    checkin_weekday = models.PositiveSmallIntegerField(
+        _("check-in weekday"), choices=WEEKDAY_CHOICES, default=0
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -122,6 +138,13 @@ class Team(models.Model):
     )
     members = models.ManyToManyField(User, through="TeamMember", related_name="teams", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The team's check-in rhythm (okrs/cadence.py); unset (null) takes the workspace's.
+    checkin_every_weeks = models.PositiveSmallIntegerField(
+        _("check-in every"), choices=EVERY_WEEKS_CHOICES, null=True, blank=True
+    )
+    checkin_weekday = models.PositiveSmallIntegerField(
+        _("check-in weekday"), choices=WEEKDAY_CHOICES, null=True, blank=True
+    )
     # The team's place in its workspace's tree order (accounts/teamtree.py), kept by save() so
     # that lists of OKRs sort by team in SQL. Derived: never set it by hand.
     tree_order = models.PositiveIntegerField(default=0, editable=False)

@@ -17,7 +17,7 @@ from sasaran.accounts import teamtree
 from sasaran.accounts.models import Team, TeamMember, User, Workspace
 from sasaran.accounts.queries import Actor
 from sasaran.errors import Forbidden
-from sasaran.okrs import queries, rollup
+from sasaran.okrs import checkin_inbox, queries, rollup
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
 from sasaran.okrs.permissions import require_checkin
 from sasaran.okrs.status import Status, expected_progress
@@ -143,6 +143,14 @@ class Filters:
     @property
     def any(self) -> bool:
         return bool(self.team or self.on_key_results or self.q)
+
+    @property
+    def count(self) -> int:
+        """How many filters are set (the folded panel's summary on a phone says it)."""
+        return sum(
+            bool(x)
+            for x in (self.team, self.owner, self.status, self.confidence, self.stale, self.q)
+        )
 
 
 def _int(raw: str | None) -> int | None:
@@ -439,14 +447,14 @@ class Home:
     glances: list[CycleGlance]
 
 
-def _checkin_reason(kr: KeyResult, cadence_cut: dt.datetime) -> str:
+def _checkin_reason(kr: KeyResult) -> str:
     """Why a KR is on the home list, for the template to word."""
     if kr.is_stale:
         return "stale"
     if kr.last_checkin_at is None:
         return "never"
-    if kr.last_checkin_at < cadence_cut:
-        return "cadence"
+    if kr.due.due:
+        return "cadence"  # not checked in since its team's cadence period began
     return "due"
 
 
@@ -480,13 +488,13 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
         o.krs = []
 
     # One query for the key results of those objectives and the ones I own.
-    cadence_cut = now - dt.timedelta(days=workspace.checkin_cadence_days)
+    zone = checkin_inbox.reader_zone(actor)
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     krs = (
         queries.visible_key_results(actor)
         .filter(objective__cycle_id__in=list(cycle_by_id))
         .filter(Q(objective_id__in=list(obj_by_id)) | Q(owner_id=actor.user_id))
-        .select_related("objective", "owner")
+        .select_related("objective__team", "owner")
         .order_by("position", "id")
     )
     due: list[KeyResult] = []
@@ -498,15 +506,12 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
         if kr.objective_id in obj_by_id:
             obj_by_id[kr.objective_id].krs.append(kr)
         if kr.owner_id == actor.user_id and kr.status != Status.DONE:
+            # Due by the team's cadence (okrs/cadence.py), not by a count of days.
+            checkin_inbox.decorate(actor, kr, now, zone)
             due_date = kr.due_date or cycle.end_date
-            if (
-                kr.is_stale
-                or kr.last_checkin_at is None
-                or kr.last_checkin_at < cadence_cut
-                or due_date <= soon
-            ):
+            if kr.is_stale or kr.due.due or due_date <= soon:
                 kr.due_on = due_date
-                kr.reason = _checkin_reason(kr, cadence_cut)
+                kr.reason = _checkin_reason(kr)
                 due.append(kr)
     order = {"stale": 0, "never": 1, "cadence": 2, "due": 3}
     due.sort(key=lambda k: (order[k.reason], k.due_on, k.pk))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sasaran.accounts import actions, queries, teamtree
-from sasaran.accounts.models import Role
+from sasaran.accounts.models import EVERY_WEEKS_CHOICES, WEEKDAY_CHOICES, Role
 from sasaran.accounts.views.accountflows import site_url
 from sasaran.errors import ActionError, Conflict, Forbidden, Invalid, NotFound
 from sasaran.web.pages import actor_page
@@ -58,6 +58,28 @@ def _parent_choices(tree, exclude: set[int] = frozenset()) -> list[tuple[str, st
 class TeamForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
     parent = forms.ChoiceField(label=gettext_lazy("Part of"), required=False)
+
+
+class TeamCadenceForm(forms.Form):
+    """The team's check-in rhythm; "workspace default" (empty) follows the workspace setting."""
+
+    checkin_every_weeks = forms.TypedChoiceField(
+        label=gettext_lazy("Check in"),
+        choices=[("", gettext_lazy("as the workspace"))] + EVERY_WEEKS_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    checkin_weekday = forms.TypedChoiceField(
+        label=gettext_lazy("Period starts on"),
+        choices=[("", gettext_lazy("as the workspace"))] + WEEKDAY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=gettext_lazy(
+            "A key result is due when it has no check-in since the start of the current period."
+        ),
+    )
 
 
 class TeamMembersForm(forms.Form):
@@ -105,6 +127,18 @@ class WorkspaceForm(forms.Form):
     checkin_cadence_days = forms.IntegerField(
         label=gettext_lazy("Check-in cadence (days)"),
         help_text=gettext_lazy("A key result is stale after two periods without a check-in."),
+    )
+    checkin_weekday = forms.TypedChoiceField(
+        label=gettext_lazy("Check-in period starts on"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        # A form posted without it (an older page) keeps the weekday as it is.
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy(
+            "For teams without their own rhythm: a key result is due when it has no check-in "
+            "since this weekday (every week, or every two weeks from a cadence of 14 days)."
+        ),
     )
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Default time zone"),
@@ -348,6 +382,13 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
     )
     beneath = teamtree.descendants({t.pk: t.parent_id for t in all_teams}, [team_id])
     form.fields["parent"].choices = _parent_choices(tree, beneath)
+    cadence_form = TeamCadenceForm(
+        posted if which == "cadence" else None,
+        initial={
+            "checkin_every_weeks": the_team.checkin_every_weeks or "",
+            "checkin_weekday": "" if the_team.checkin_weekday is None else the_team.checkin_weekday,
+        },
+    )
     members_form = TeamMembersForm(
         posted if which == "members" else None, initial={"members": [str(u) for u in current]}
     )
@@ -370,6 +411,17 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
                 return redirect("settings_teams")
             except (Invalid, Conflict) as exc:
                 apply_errors(form, exc, default_field="name")
+                status = exc.status
+        else:
+            status = 422
+    elif which == "cadence":
+        if cadence_form.is_valid():
+            try:
+                actions.update_team(actor, the_team, **cadence_form.cleaned_data)
+                messages.success(request, _("Check-in rhythm saved."))
+                return redirect("settings_team", team_id)
+            except (Invalid, Conflict) as exc:
+                apply_errors(cadence_form, exc)
                 status = exc.status
         else:
             status = 422
@@ -406,6 +458,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
             "team": the_team,
             "form": form,
             "members_form": members_form,
+            "cadence_form": cadence_form,
             "has_children": has_children,
             "delete_error": delete_error,
         },
@@ -426,7 +479,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.update_workspace(actor, **form.cleaned_data)
+                data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+                actions.update_workspace(actor, **data)
             except (Forbidden, NotFound):
                 raise
             except ActionError as exc:

@@ -4,6 +4,7 @@ the status override (issue 3). Reads go through okrs.queries, writes through okr
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -389,6 +390,8 @@ def checkin(request: HttpRequest, kr_id: int) -> HttpResponse:
         raise
     if request.htmx:
         return _kr_fragment(request, kr, notice=("ok", _("Check-in saved.")), after_write=True)
+    # The page it lands on says so (the full check-in page has no fragment to update).
+    messages.success(request, _("Check-in saved: %(title)s") % {"title": kr.title})
     return HttpResponseRedirect(_objective_url(kr))
 
 
