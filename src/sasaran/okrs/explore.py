@@ -439,6 +439,13 @@ class Home:
     glances: list[CycleGlance]
 
 
+def checkin_cadence_cut(workspace: Workspace, now: dt.datetime) -> dt.datetime:
+    """A key result last checked in before this instant (or never) is due a check-in by the
+    workspace's rhythm: Home's "Check in this week" and the needs-attention view's "not
+    checked in" both ask here."""
+    return now - dt.timedelta(days=workspace.checkin_cadence_days)
+
+
 def _checkin_reason(kr: KeyResult, cadence_cut: dt.datetime) -> str:
     """Why a KR is on the home list, for the template to word."""
     if kr.is_stale:
@@ -480,7 +487,7 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
         o.krs = []
 
     # One query for the key results of those objectives and the ones I own.
-    cadence_cut = now - dt.timedelta(days=workspace.checkin_cadence_days)
+    cadence_cut = checkin_cadence_cut(workspace, now)
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     krs = (
         queries.visible_key_results(actor)
