@@ -45,6 +45,22 @@ def test_gap_stays_within_a_hundred_points_and_is_unknown_only_for_unknown_progr
         assert gap == attention.points(e) - attention.points(p)
 
 
+def test_the_rules_example_orders_as_documented():
+    # docs/rules.md §5.7: expected 50%.
+    krs = {
+        "A": (0.10, 4, False),
+        "B": (0.30, 1, False),
+        "C": (0.30, 4, False),
+        "D": (0.70, 2, False),
+        "E": (0.55, 4, True),
+    }
+    keys = {
+        name: attention.order_key(attention.gap_points(p, 0.5), c, stale, pk)
+        for pk, (name, (p, c, stale)) in enumerate(sorted(krs.items(), reverse=True))
+    }
+    assert sorted(keys, key=keys.get) == ["A", "B", "C", "D", "E"]
+
+
 @given(
     st.lists(
         st.tuples(st.one_of(st.none(), st.integers(-100, 100)), confidences, st.booleans()),
