@@ -128,6 +128,7 @@ def main() -> int:
         objective_href = first_href(page, r"^/objectives/\d+/$")
         shot(page, "explorer-list", "/okrs/?view=list")
         shot(page, "alignment", "/alignment/")
+        shot(page, "needs-attention", "/okrs/attention/")
         objective_url = objective_href or "/objectives/1/"
         shot(page, "objective", objective_url)
         checkin_href = first_href(page, r"/key-results/\d+/check-in/")
@@ -180,6 +181,7 @@ def main() -> int:
         shot(page, "home-mobile", "/")
         shot(page, "checkin-inbox-mobile", "/check-ins/")
         shot(page, "objective-mobile", objective_url)
+        shot(page, "needs-attention-mobile", "/okrs/attention/")
         mctx.close()
         browser.close()
 

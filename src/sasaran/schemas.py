@@ -1,5 +1,7 @@
 """Schemas shared by every router: the error body, the declared error statuses, pagination."""
 
+from functools import wraps
+
 from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -50,3 +52,37 @@ class Pagination(LimitOffsetPagination):
             settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
         )
         offset: int = Field(0, ge=0, le=2**62)
+
+
+# ?format=csv on a list endpoint: the same filters, every matching row, as a CSV file.
+FORMAT_DESCRIPTION = (
+    "`json` (the default): one page of rows. `csv`: every row matching the filters as a CSV file "
+    "(text/csv, UTF-8, a header row of field names; nested fields as `parent_child` columns, "
+    "lists left out; `limit` and `offset` do not apply)."
+)
+
+
+def csv_response_doc(status: int = 200) -> dict:
+    """openapi_extra documenting the text/csv answer beside the JSON one."""
+    return {
+        "responses": {
+            status: {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}
+        }
+    }
+
+
+def csv_or_page(to_csv):
+    """Put between @router.get and @paginate: when the request's filters say format=csv, the
+    view answers `to_csv(request, filters)` (an HttpResponse, which ninja passes through)
+    instead of a page. The filter schema carries `format`, so the spec documents it."""
+
+    def decorate(paginated):
+        @wraps(paginated)
+        def view(request, **kwargs):
+            if getattr(kwargs.get("filters"), "format", None) == "csv":
+                return to_csv(request, kwargs["filters"])
+            return paginated(request, **kwargs)
+
+        return view
+
+    return decorate

@@ -69,6 +69,7 @@ def test_the_main_pages_run_without_a_csp_violation(signed_in, okrs, live_server
         "/",
         "/okrs/",
         "/okrs/?view=list",
+        "/okrs/attention/",
         "/alignment/",
         f"/objectives/{top.pk}/",
         f"/objectives/{team.pk}/",

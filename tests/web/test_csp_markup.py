@@ -32,6 +32,7 @@ def test_pages_carry_no_inline_script_handler_or_style(client, okrs, admin, cycl
         "/",
         "/okrs/",
         "/okrs/?view=list",
+        "/okrs/attention/",
         "/alignment/",
         f"/objectives/{team.pk}/",
         f"/objectives/{team.pk}/edit/",

@@ -11,12 +11,20 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from sasaran import csvfile
 from sasaran.apitypes import Confidence, Id, Number, NumberOrBool, PathId, QueryId, Text
 from sasaran.errors import Invalid
-from sasaran.okrs import actions, queries
+from sasaran.okrs import actions, exports, queries
 from sasaran.okrs.models import CheckIn, Milestone, Objective, Retrospective
 from sasaran.okrs.progress import Kind
-from sasaran.schemas import Pagination, Shaped, with_errors
+from sasaran.schemas import (
+    FORMAT_DESCRIPTION,
+    Pagination,
+    Shaped,
+    csv_or_page,
+    csv_response_doc,
+    with_errors,
+)
 
 router = Router(tags=["OKRs"])
 
@@ -191,12 +199,16 @@ class ObjectivePatch(In):
     weight: Number | None = None
 
 
+ExportFormat = Annotated[Literal["json", "csv"] | None, Field(None, description=FORMAT_DESCRIPTION)]
+
+
 class ObjectiveFilters(Schema):
     cycle: QueryId | None = None
     team: QueryId | None = None
     owner: QueryId | None = None
     status: StatusName | None = None
     parent: QueryId | None = None
+    format: ExportFormat = None
 
 
 class RetrospectiveOut(Schema):
@@ -208,11 +220,28 @@ class RetrospectiveOut(Schema):
     updated_at: dt.datetime | None
 
 
-@router.get("/objectives", response=with_errors(200, list[ObjectiveOut]), tags=["Objectives"])
+def _objectives(request, filters: ObjectiveFilters):
+    qs = queries.api_objectives(request.auth)
+    qs = queries.filter_objectives(qs, **filters.dict(exclude={"format"}))
+    return qs.order_by("cycle_id", "position", "id")
+
+
+def _objectives_csv(request, filters: ObjectiveFilters):
+    rows = (queries.objective_row(o) for o in _objectives(request, filters))
+    header, lines = exports.api_table(exports.schema_columns(ObjectiveOut), rows)
+    return csvfile.response("sasaran-objectives.csv", header, lines)
+
+
+@router.get(
+    "/objectives",
+    response=with_errors(200, list[ObjectiveOut]),
+    tags=["Objectives"],
+    openapi_extra=csv_response_doc(),
+)
+@csv_or_page(_objectives_csv)
 @paginate(Pagination)
 def list_objectives(request, filters: Query[ObjectiveFilters]):
-    qs = queries.filter_objectives(queries.api_objectives(request.auth), **filters.dict())
-    return Shaped(qs.order_by("cycle_id", "position", "id"), queries.objective_row)
+    return Shaped(_objectives(request, filters), queries.objective_row)
 
 
 @router.get(
@@ -439,6 +468,7 @@ class KeyResultFilters(Schema):
     owner: QueryId | None = None
     status: StatusName | None = None
     objective: QueryId | None = None
+    format: ExportFormat = None
 
 
 def _kr_qs(actor):
@@ -460,10 +490,31 @@ def _kr_out(kr, now=None) -> dict:
     return row
 
 
-@router.get("/key-results", response=with_errors(200, list[KeyResultOut]), tags=["Key results"])
+def _key_results_csv(request, filters: KeyResultFilters):
+    # Without milestones (a list, left out of the CSV): no prefetch needed.
+    qs = queries.visible_key_results(request.auth).select_related(
+        "objective__cycle", "objective__workspace"
+    )
+    qs = queries.filter_key_results(qs, **filters.dict(exclude={"format"}))
+    now = timezone.now()
+    rows = (
+        queries.kr_row(kr, kr.objective.cycle, now)
+        for kr in qs.order_by("objective_id", "position", "id")
+    )
+    header, lines = exports.api_table(exports.schema_columns(KeyResultOut), rows)
+    return csvfile.response("sasaran-key-results.csv", header, lines)
+
+
+@router.get(
+    "/key-results",
+    response=with_errors(200, list[KeyResultOut]),
+    tags=["Key results"],
+    openapi_extra=csv_response_doc(),
+)
+@csv_or_page(_key_results_csv)
 @paginate(Pagination)
 def list_key_results(request, filters: Query[KeyResultFilters]):
-    qs = queries.filter_key_results(_kr_qs(request.auth), **filters.dict())
+    qs = queries.filter_key_results(_kr_qs(request.auth), **filters.dict(exclude={"format"}))
     now = timezone.now()
     return Shaped(qs.order_by("objective_id", "position", "id"), lambda kr: _kr_out(kr, now))
 

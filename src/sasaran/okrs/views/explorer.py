@@ -1,6 +1,7 @@
 """Pages: the OKR explorer (tree and list of a cycle, with filters) and the alignment map.
 
-Filters are GET parameters, so every view of the explorer is a URL that can be shared. The
+Filters are GET parameters, so every view of the explorer is a URL that can be shared; the
+same URL with format=csv downloads what the view shows (all pages), as okrs.exports lays out. The
 filter form asks htmx to fetch the same URL and swap only the results; without JavaScript the
 form submits and the whole page renders with the same results.
 """
@@ -11,7 +12,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from sasaran.okrs import explore, queries
+from sasaran import csvfile
+from sasaran.okrs import explore, exports, queries
 from sasaran.okrs.models import STATUS_CHOICES
 from sasaran.web.pages import actor_page
 
@@ -34,6 +36,11 @@ def okrs(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "tree"
     filters = explore.parse_filters(request.GET)
     teams = explore.team_tree(actor)
+    if cycle is not None and request.GET.get("format") == "csv":
+        export = exports.explorer_list if view == "list" else exports.explorer_tree
+        header, rows = export(actor, cycle, teams, filters, timezone.now())
+        name = "key-results" if view == "list" else "objectives"
+        return csvfile.response(exports.filename(name, cycle), header, rows)
     page = _page_number(request.GET.get("page"))
     result = None
     if cycle is not None:
@@ -43,7 +50,7 @@ def okrs(request: HttpRequest) -> HttpResponse:
             result = explore.explore_tree(actor, cycle, teams, filters, now, page)
     # The current filters without the view and page, for the view switch and the pager.
     params = request.GET.copy()
-    for key in ("view", "page"):
+    for key in ("view", "page", "format"):
         params.pop(key, None)
     if cycle is not None:
         params["cycle"] = str(cycle.pk)
@@ -64,6 +71,7 @@ def okrs(request: HttpRequest) -> HttpResponse:
         "confidences": range(1, 6),
         "result": result,
         "query": params.urlencode(),
+        "csv_url": f"?{params.urlencode()}&view={view}&format=csv",
         "page": page,
         "page_size": page_size,
         "paged": total > page_size,
@@ -88,10 +96,19 @@ def alignment(request: HttpRequest) -> HttpResponse:
     amap = None
     if cycle is not None:
         amap = explore.alignment_map(actor, cycle, explore.team_tree(actor), timezone.now())
+        if request.GET.get("format") == "csv":
+            header, rows = exports.alignment(amap)
+            return csvfile.response(exports.filename("alignment", cycle), header, rows)
     return render(
         request,
         "okrs/explorer/alignment.html",
-        {"actor": actor, "cycles": cycles, "cycle": cycle, "map": amap},
+        {
+            "actor": actor,
+            "cycles": cycles,
+            "cycle": cycle,
+            "map": amap,
+            "csv_url": f"?cycle={cycle.pk}&format=csv" if cycle else "",
+        },
     )
 
 
