@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from sasaran.accounts.queries import Actor
 from sasaran.errors import NotFound
 from sasaran.okrs import rollup
-from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Objective, ObjectiveTemplate
 from sasaran.okrs.permissions import can_see, visibility_q
 from sasaran.okrs.progress import Kind
 
@@ -241,3 +241,15 @@ def recent_checkins(
     if cycle_ids is not None:
         fallback = fallback.filter(key_result__objective__cycle_id__in=cycle_ids)
     return list(fallback[:limit])
+
+
+def workspace_templates(actor: Actor) -> QuerySet[ObjectiveTemplate]:
+    """The workspace's own templates: every member may start from them."""
+    return ObjectiveTemplate.objects.filter(workspace_id=actor.workspace_id)
+
+
+def get_template(actor: Actor, template_id: int) -> ObjectiveTemplate:
+    template = workspace_templates(actor).filter(pk=template_id).first()
+    if template is None:
+        raise NotFound(_("No such template."))
+    return template

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("sasaran.okrs.views.explorer")),
     path("", include("sasaran.okrs.views.objective")),
     path("", include("sasaran.okrs.views.editing")),
+    path("", include("sasaran.okrs.views.templates")),
     path("", include("sasaran.okrs.views.cycles")),
 ]
