@@ -5,6 +5,7 @@ forecasts, roll-ups, a graded last quarter)."""
 import datetime as dt
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -412,3 +413,19 @@ def test_the_command_follows_language_code_unless_told(ws, settings):
 def test_the_command_refuses_an_unknown_language():
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("demo", "--language", "fr", stdout=io.StringIO())
+
+
+def test_first_run_with_language_code_id_loads_the_indonesian_demo(tmp_path):
+    """What `make run` does on an empty database (scripts/run.sh: migrate, demo --if-empty),
+    with LANGUAGE_CODE=id in the environment."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"SASARAN_DATA_DIR": str(tmp_path), "LANGUAGE_CODE": "id"}
+    sasaran = Path(sys.executable).with_name("sasaran")
+    for command in (["migrate", "--no-input", "-v", "0"], ["demo", "--if-empty"]):
+        result = subprocess.run(
+            [str(sasaran), *command], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "sasaran.sqlite3") as db:
+        titles = {row[0] for row in db.execute("SELECT title FROM okrs_objective")}
+    assert titles == _seed_titles("title_id")[0]
