@@ -425,3 +425,39 @@ def test_workspace_templates_keep_the_admins_words_in_every_language(
     client.force_login(admin)
     picker = client.get("/objectives/templates/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Make onboarding effortless" in picker and "Cut time to first value" in picker
+
+
+# ---- API ----------------------------------------------------------------------------------------
+
+
+def test_api_lists_workspace_and_built_in_templates_in_the_readers_language(
+    api_client, actor_of, admin, owner, cycle, product
+):
+    source = _full_objective(actor_of(admin), cycle, product)
+    template = actions.save_objective_as_template(actor_of(admin), source)
+    response = api_client(owner).get("/api/v1/templates?limit=50", HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1 + len(templates_data.TEMPLATES)
+    own, first_built_in = body["items"][0], body["items"][1]
+    assert (own["id"], own["source"], own["title"]) == (
+        f"ws-{template.pk}",
+        "workspace",
+        "Make onboarding effortless",
+    )
+    assert own["key_results"][1]["milestones"] == [
+        {"title": "Design", "weight": 1.0},
+        {"title": "Build", "weight": 3.0},
+    ]
+    assert first_built_in["source"] == "built_in"
+    assert first_built_in["title"] == "Perbaiki pengalaman pengguna dalam tiga bulan ke depan"
+
+
+def test_api_templates_of_another_workspace_stay_there(api_client, actor_of, admin, outsider):
+    from sasaran.accounts.models import Workspace
+
+    ObjectiveTemplate.objects.create(
+        workspace=Workspace.objects.get(slug="other"), title="Theirs", key_results=[]
+    )
+    body = api_client(admin).get("/api/v1/templates?limit=50").json()
+    assert "Theirs" not in {t["title"] for t in body["items"]}

@@ -17,25 +17,11 @@ from django.utils.translation import ngettext
 from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, queries, templates_data
 from sasaran.okrs.forms import TemplateKeyResultForm, TemplateObjectiveForm, TemplateSetForm
-from sasaran.okrs.models import ObjectiveTemplate
 from sasaran.okrs.views.editing import _cycles, _default_cycle, _members, _teams
 from sasaran.web.pages import actor_page
 
 MAX_PICKED = 12
-WORKSPACE_PREFIX = "ws-"
-
-
-def _workspace_template(t: ObjectiveTemplate) -> dict:
-    return {
-        "key": f"{WORKSPACE_PREFIX}{t.pk}",
-        "id": t.pk,
-        "department": "",
-        "title": t.title,
-        "description": t.description,
-        "kind": t.kind,
-        "key_results": t.key_results,
-        "workspace": True,
-    }
+WORKSPACE_PREFIX = queries.WORKSPACE_TEMPLATE_PREFIX
 
 
 def _picked(actor, keys: list[str]) -> list[dict]:
@@ -43,7 +29,7 @@ def _picked(actor, keys: list[str]) -> list[dict]:
     keys = list(dict.fromkeys(k for k in keys if k))[:MAX_PICKED]
     ids = [int(k[len(WORKSPACE_PREFIX) :]) for k in keys if k.startswith(WORKSPACE_PREFIX)]
     own = {
-        f"{WORKSPACE_PREFIX}{t.pk}": _workspace_template(t)
+        f"{WORKSPACE_PREFIX}{t.pk}": queries.template_dict(t)
         for t in queries.workspace_templates(actor).filter(pk__in=[i for i in ids if 0 < i < 2**31])
     }
     out = []
@@ -102,7 +88,7 @@ def template_picker(request) -> HttpResponse:
 
 def _render_picker(request, form, picked: list[str], error: str = "", status: int = 200):
     actor = request.actor
-    own = [_workspace_template(t) for t in queries.workspace_templates(actor)]
+    own = [queries.template_dict(t) for t in queries.workspace_templates(actor)]
     return render(
         request,
         "okrs/editing/templates.html",
