@@ -211,9 +211,10 @@ def test_a_viewer_cannot_open_the_review(client, viewer, planning):
 
 def test_continuing_without_a_template_asks_for_one(client, owner, planning):
     client.force_login(owner)
-    response = client.get(f"/objectives/templates/review/?cycle={planning.pk}")
-    assert response.status_code == 422
-    assert "Pick at least one template." in response.content.decode()
+    for junk in ("", "&t=nonsense&t=ws-abc&t=ws-99999999999&t=ws-&t=ws-²"):
+        response = client.get(f"/objectives/templates/review/?cycle={planning.pk}{junk}")
+        assert response.status_code == 422
+        assert "Pick at least one template." in response.content.decode()
 
 
 def test_review_page_reads_a_fixed_number_of_queries(

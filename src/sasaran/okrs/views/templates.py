@@ -27,7 +27,8 @@ WORKSPACE_PREFIX = queries.WORKSPACE_TEMPLATE_PREFIX
 def _picked(actor, keys: list[str]) -> list[dict]:
     """The templates named by `keys`, in the order given, each once; unknown keys are skipped."""
     keys = list(dict.fromkeys(k for k in keys if k))[:MAX_PICKED]
-    ids = [int(k[len(WORKSPACE_PREFIX) :]) for k in keys if k.startswith(WORKSPACE_PREFIX)]
+    numbers = [k[len(WORKSPACE_PREFIX) :] for k in keys if k.startswith(WORKSPACE_PREFIX)]
+    ids = [int(n) for n in numbers if n.isascii() and n.isdigit()]
     own = {
         f"{WORKSPACE_PREFIX}{t.pk}": queries.template_dict(t)
         for t in queries.workspace_templates(actor).filter(pk__in=[i for i in ids if 0 < i < 2**31])
