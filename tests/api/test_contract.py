@@ -259,6 +259,7 @@ LISTS = [
     "/audit",
     "/tokens",
     "/key-results/{kr}/check-ins",
+    "/templates",
 ]
 
 

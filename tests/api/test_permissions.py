@@ -65,6 +65,7 @@ ENDPOINTS = [
     ("get", "/key-results/{product_kr}/check-ins", None),
     ("post", "/key-results/{product_kr}/check-ins", {"value": 30, "confidence": 4}),
     ("get", "/audit", None),
+    ("get", "/templates", None),
 ]
 READS = [e for e in ENDPOINTS if e[0] == "get"]
 WRITES = [e for e in ENDPOINTS if e[0] != "get"]

@@ -5,6 +5,7 @@ forecasts, roll-ups, a graded last quarter)."""
 import datetime as dt
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -23,7 +24,7 @@ from sasaran.audit.models import AuditEntry
 from sasaran.errors import Conflict
 from sasaran.okrs import grading
 from sasaran.okrs.demo import delete_demo, demo_workspace, fixture, load_demo
-from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Objective
+from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Milestone, Objective
 from sasaran.okrs.progress import weighted_mean
 from sasaran.okrs.rollup import (
     KR_DERIVED,
@@ -360,3 +361,71 @@ def test_a_quarter_that_just_started_still_has_13_weeks_of_history(db):
     q3 = _cycle(ws, "2026-Q3")
     last = checkins.filter(key_result__objective__cycle=q3).latest("checked_in_at")
     assert last.checked_in_at <= q3.closed_at <= QUARTER_JUST_STARTED
+
+
+# ---- the demo in the user's language -----------------------------------------------------------
+
+
+def _seed_titles(key: str) -> tuple[set[str], set[str], set[str]]:
+    """The fixture's objective, key-result and milestone titles (`key`: title or title_id)."""
+    objectives, krs, milestones = set(), set(), set()
+    for specs in fixture()["objectives"].values():
+        for o in specs:
+            objectives.add(o[key])
+            for kr in o["key_results"]:
+                krs.add(kr[key])
+                milestones |= {m[key] for m in kr.get("milestones", [])}
+    return objectives, krs, milestones
+
+
+def _titles(ws) -> tuple[set[str], set[str], set[str]]:
+    return (
+        set(Objective.objects.filter(workspace=ws).values_list("title", flat=True)),
+        set(KeyResult.objects.filter(objective__workspace=ws).values_list("title", flat=True)),
+        set(
+            Milestone.objects.filter(key_result__objective__workspace=ws).values_list(
+                "title", flat=True
+            )
+        ),
+    )
+
+
+def test_language_id_loads_the_seeds_indonesian_titles(ws, loaded):
+    assert _titles(ws) == _seed_titles("title")  # English by default
+    with time_machine.travel(NOW, tick=False):
+        counts = load_demo(reset=True, now=NOW, language="id")
+    indonesian = Workspace.objects.get(slug="demo")
+    assert _titles(indonesian) == _seed_titles("title_id")
+    assert "Menjadi platform pilihan untuk kolaborasi tim jarak jauh" in _titles(indonesian)[0]
+    # The same company and history, only in the other language.
+    assert counts == loaded
+
+
+def test_the_command_follows_language_code_unless_told(ws, settings):
+    settings.LANGUAGE_CODE = "id"
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", "--reset", stdout=io.StringIO())
+        assert _titles(demo_workspace()) == _seed_titles("title_id")
+        call_command("demo", "--reset", "--language", "en", stdout=io.StringIO())
+        assert _titles(demo_workspace()) == _seed_titles("title")
+
+
+def test_the_command_refuses_an_unknown_language():
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("demo", "--language", "fr", stdout=io.StringIO())
+
+
+def test_first_run_with_language_code_id_loads_the_indonesian_demo(tmp_path):
+    """What `make run` does on an empty database (scripts/run.sh: migrate, demo --if-empty),
+    with LANGUAGE_CODE=id in the environment."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"SASARAN_DATA_DIR": str(tmp_path), "LANGUAGE_CODE": "id"}
+    sasaran = Path(sys.executable).with_name("sasaran")
+    for command in (["migrate", "--no-input", "-v", "0"], ["demo", "--if-empty"]):
+        result = subprocess.run(
+            [str(sasaran), *command], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "sasaran.sqlite3") as db:
+        titles = {row[0] for row in db.execute("SELECT title FROM okrs_objective")}
+    assert titles == _seed_titles("title_id")[0]

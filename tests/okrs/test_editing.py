@@ -417,7 +417,7 @@ def test_template_picker_and_prefill(client, owner, cycle, product, settings):
     picker = client.get("/objectives/templates/").content.decode()
     for department in ("Product", "Engineering", "Marketing", "Sales", "Customer Success"):
         assert f">{department}</h2>" in picker
-    assert "?template=engineering-quality" in picker
+    assert 'name="t" value="engineering-quality"' in picker
     page = client.get(f"/objectives/new/?template=engineering-quality&cycle={cycle.pk}")
     html = page.content.decode()
     assert 'value="Improve the quality of product releases"' in html

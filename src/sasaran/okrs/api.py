@@ -490,6 +490,71 @@ def _kr_out(kr, now=None) -> dict:
     return row
 
 
+# ---- templates ----------------------------------------------------------------------------
+
+
+class TemplateMilestoneOut(Schema):
+    title: str
+    weight: float
+
+
+class TemplateKeyResultOut(Schema):
+    title: str
+    description: str
+    kind: KindName
+    direction: DirectionName
+    unit: str
+    currency: str
+    start_value: float
+    target_value: float
+    weight: float
+    milestones: list[TemplateMilestoneOut]
+
+
+class TemplateOut(Schema):
+    id: str = Field(description="A built-in template's key, or ws-<n> for a workspace's own")
+    source: Literal["built_in", "workspace"]
+    department: str
+    title: str
+    description: str
+    kind: Literal["committed", "aspirational"]
+    key_results: list[TemplateKeyResultOut]
+
+
+def _template_out(t: dict) -> dict:
+    return {
+        "id": t["key"],
+        "source": "workspace" if t.get("workspace") else "built_in",
+        "department": t["department"],
+        "title": t["title"],
+        "description": t.get("description", ""),
+        "kind": t.get("kind", "committed"),
+        "key_results": [
+            {
+                "title": kr["title"],
+                "description": kr.get("description", ""),
+                "kind": kr["kind"],
+                "direction": kr["direction"],
+                "unit": kr.get("unit", ""),
+                "currency": kr.get("currency", ""),
+                "start_value": kr["start_value"],
+                "target_value": kr["target_value"],
+                "weight": kr.get("weight", 1.0),
+                "milestones": kr.get("milestones", []),
+            }
+            for kr in t["key_results"]
+        ],
+    }
+
+
+@router.get("/templates", response=with_errors(200, list[TemplateOut]), tags=["Templates"])
+@paginate(Pagination)
+def list_templates(request):
+    """The workspace's own templates, then the built-in ones (texts in the request's language;
+    a start value is the template's example baseline)."""
+    return [_template_out(t) for t in queries.all_templates(request.auth)]
+
+
 def _key_results_csv(request, filters: KeyResultFilters):
     # Without milestones (a list, left out of the CSV): no prefetch needed.
     qs = queries.visible_key_results(request.auth).select_related(

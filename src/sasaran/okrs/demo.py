@@ -55,6 +55,8 @@ from sasaran.okrs.progress import STAY_DIRECTIONS, Direction, Kind
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo.json"
 SLUG = "demo"
 ROLES = ("annual", "previous", "current", "next")
+# The languages the demo's texts come in: English, or the seed's Indonesian originals (`*_id`).
+LANGUAGES = ("en", "id")
 
 
 @functools.cache
@@ -76,8 +78,19 @@ def demo_workspace() -> Workspace | None:
     return Workspace.objects.filter(slug=fixture()["workspace"]["slug"]).first()
 
 
-def load_demo(*, reset: bool = False, now: dt.datetime | None = None) -> dict[str, int]:
+def demo_language(code: str | None) -> str:
+    """The demo's language for a language code ("id", "id-ID", "en-us"): Indonesian or English."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in LANGUAGES else "en"
+
+
+def load_demo(
+    *, reset: bool = False, now: dt.datetime | None = None, language: str = "en"
+) -> dict[str, int]:
     """Create the demo workspace and return what it holds (counts by kind of row).
+
+    `language` "id" writes the objectives', key results' and milestones' titles in the seed's
+    Indonesian (the fixture's `title_id`); "en" in English.
 
     `now` is the moment the demo is built around: which quarters, check-in dates, statuses.
     Derived values come from the actions; when `now` is not the clock's time (a test or a
@@ -91,7 +104,7 @@ def load_demo(*, reset: bool = False, now: dt.datetime | None = None) -> dict[st
             if not reset:
                 raise Conflict('A demo workspace (slug "demo") already exists; reset it to reload.')
             delete_demo(existing)
-        return _Builder(fixture(), now).run()
+        return _Builder(fixture(), now, demo_language(language)).run()
 
 
 def delete_demo(workspace: Workspace) -> None:
@@ -181,9 +194,10 @@ def _shape(name: str, t: float, spec: dict) -> float:
 
 
 class _Builder:
-    def __init__(self, data: dict[str, Any], now: dt.datetime) -> None:
+    def __init__(self, data: dict[str, Any], now: dt.datetime, language: str = "en") -> None:
         self.data = data
         self.now = now
+        self.language = language
         self.tz = ZoneInfo(data["workspace"]["time_zone"])
         today = now.astimezone(self.tz).date()
         self.quarters = {
@@ -206,6 +220,12 @@ class _Builder:
 
     def _at(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
+
+    def title(self, spec: dict) -> str:
+        """The title in the demo's language: the seed's Indonesian original when asked for."""
+        if self.language == "id" and spec.get("title_id"):
+            return spec["title_id"]
+        return spec["title"]
 
     def run(self) -> dict[str, int]:
         self._workspace()
@@ -343,7 +363,7 @@ class _Builder:
         team = self.teams[spec["team"]] if spec.get("team") else None
         created = self._created_at(role, len(self.objectives))
         fields: dict[str, Any] = {
-            "title": spec["title"],
+            "title": self.title(spec),
             "description": spec.get("description", ""),
             "cycle_id": cycle.pk,
             "team_id": team.pk if team else None,
@@ -373,7 +393,7 @@ class _Builder:
     ) -> None:
         kind = Kind(spec["kind"])
         fields: dict[str, Any] = {
-            "title": spec["title"],
+            "title": self.title(spec),
             "description": spec.get("description", ""),
             "owner_id": self.users[spec["owner"]].pk,
             "kind": kind,
@@ -391,7 +411,7 @@ class _Builder:
                 fields["currency"] = spec["currency"]
         if kind == Kind.MILESTONES:
             fields["milestones"] = [
-                {"title": m["title"], "weight": float(m.get("weight", 1))}
+                {"title": self.title(m), "weight": float(m.get("weight", 1))}
                 for m in spec["milestones"]
             ]
         kr = create_key_result(actor, objective, **fields)
@@ -554,6 +574,7 @@ class _Writer:
         self.traj = traj
         self.n = n
         self.generic = builder.data["notes"]
+        self.title = builder.title
         self.previous_value: float | None = None
         self.previous_progress = 0.0
         self.previous_done: set[int] = set()
@@ -685,11 +706,13 @@ class _Writer:
         }
         total = sum(float(m.get("weight", 1)) for m in items)
         share = sum(float(items[i].get("weight", 1)) for i in done) / total
-        pending = [m["title"] for i, m in enumerate(items) if i not in done]
+        pending = [self.title(m) for i, m in enumerate(items) if i not in done]
         note = f"{len(done)} of {len(items)} milestones done ({share:.0%} by weight)."
         note += f" Next: {pending[0]}." if pending else " All milestones done."
         new = sorted(done - self.previous_done)
-        wins = "; ".join(f"Milestone done: {items[i]['title']}" for i in new) + ("." if new else "")
+        wins = "; ".join(f"Milestone done: {self.title(items[i])}" for i in new) + (
+            "." if new else ""
+        )
         blockers = ""
         if pending and share < 0.7 * t and self.rng.random() < 0.6:
             blockers = self._pick("blockers", generic=False)

@@ -301,3 +301,105 @@ class CycleForm(ActionForm):
             "end_date": d["end_date"],
             "parent_id": _id_or_none(d["parent_id"]),
         }
+
+
+# ---- building a team's set from templates ------------------------------------------------------
+
+
+class TemplateSetForm(ActionForm):
+    """Where the objectives made from templates go: one team (or personal) and one cycle."""
+
+    cycle_id = forms.TypedChoiceField(label=_("Cycle"), coerce=int)
+    team_id = forms.ChoiceField(
+        label=_("Team"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("You may only create objectives for your own teams or yourself.")
+        },
+    )
+
+    def __init__(self, *args, cycles=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle_id"].choices = [
+            (c.pk, f"{c.name} ({c.get_state_display()})") for c in cycles
+        ]
+        self.fields["team_id"].choices = [("", _("Personal (no team)"))] + [
+            (t.pk, t.name) for t in teams
+        ]
+
+
+class TemplateObjectiveForm(ActionForm):
+    title = forms.CharField(label=_("Objective"), max_length=300)
+
+
+class TemplateKeyResultForm(ActionForm):
+    """One key result of a template: keep it or not, today's value, the target, the owner.
+    The definition (kind, direction, unit, milestones) comes from the template itself."""
+
+    use = forms.BooleanField(label=_("Keep this key result"), required=False, initial=True)
+    start_value = forms.FloatField(
+        label=_("Today's value (baseline)"),
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    target_value = forms.FloatField(
+        label=_("Target"),
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+
+    def __init__(self, *args, template_kr: dict[str, Any], members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kr = template_kr
+        self.numeric = template_kr["kind"] in NUMERIC_KINDS
+        label = dict(KIND_CHOICES).get(template_kr["kind"], template_kr["kind"])
+        if self.numeric:
+            direction = dict(DIRECTION_CHOICES).get(template_kr["direction"], "")
+            label = f"{label} · {direction}"
+        self.kind_label = label
+        self.fields["owner_id"].choices = [(u.pk, u.display_name) for u in members]
+        if "target_value" in self.initial:
+            self.initial["target_value"] = plain_number(self.initial["target_value"])
+        # The template's start is an example, not today's value: a hint, never a value.
+        sample = plain_number(float(template_kr["start_value"]))
+        self.fields["start_value"].widget.attrs["placeholder"] = _("e.g. %(value)s") % {
+            "value": sample
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("use") and self.numeric:
+            if data.get("start_value") is None and "start_value" not in self.errors:
+                self.add_error(
+                    "start_value", _("Enter today's value: where this key result starts.")
+                )
+            if data.get("target_value") is None and "target_value" not in self.errors:
+                self.add_error("target_value", _("A numeric key result needs a target value."))
+        return data
+
+    def action_fields(self) -> dict[str, Any]:
+        d, kr = self.cleaned_data, self.kr
+        fields: dict[str, Any] = {
+            "title": kr["title"],
+            "description": kr.get("description", ""),
+            "kind": kr["kind"],
+            "weight": float(kr.get("weight", 1.0)),
+            "owner_id": d["owner_id"],
+        }
+        if self.numeric:
+            fields.update(
+                direction=kr["direction"],
+                start_value=d["start_value"],
+                target_value=d["target_value"],
+                unit=kr.get("unit", ""),
+            )
+            if kr["kind"] == "currency":
+                fields["currency"] = kr.get("currency", "")
+        if kr["kind"] == "milestones":
+            fields["milestones"] = [
+                {"title": m["title"], "weight": m["weight"]} for m in kr.get("milestones", [])
+            ]
+        return fields

@@ -288,3 +288,35 @@ class Retrospective(models.Model):
     def __str__(self) -> str:
         # The audit log names the objective (the retrospective has no title of its own).
         return self.objective.title
+
+
+class ObjectiveTemplate(models.Model):
+    """An objective and its key results kept by a workspace to start new objectives from.
+
+    The key results are one JSON list (title, description, kind, direction, unit, currency,
+    start_value, target_value, weight, milestones [{title, weight}]): a template is a document
+    read whole and never queried by its parts. `okrs.actions.templates` validates it with the
+    key-result rules before it is stored. Texts stay as the admin wrote them (not translated).
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="objective_templates"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ObjectiveKind.choices, default=ObjectiveKind.COMMITTED
+    )
+    key_results = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("objective template")
+        verbose_name_plural = _("objective templates")
+
+    def __str__(self) -> str:
+        return self.title

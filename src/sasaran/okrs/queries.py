@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from sasaran.accounts.queries import Actor
 from sasaran.errors import NotFound
-from sasaran.okrs import rollup
-from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from sasaran.okrs import rollup, templates_data
+from sasaran.okrs.models import CheckIn, Cycle, KeyResult, Objective, ObjectiveTemplate
 from sasaran.okrs.permissions import can_see, visibility_q
 from sasaran.okrs.progress import Kind
 
@@ -241,3 +241,38 @@ def recent_checkins(
     if cycle_ids is not None:
         fallback = fallback.filter(key_result__objective__cycle_id__in=cycle_ids)
     return list(fallback[:limit])
+
+
+def workspace_templates(actor: Actor) -> QuerySet[ObjectiveTemplate]:
+    """The workspace's own templates: every member may start from them."""
+    return ObjectiveTemplate.objects.filter(workspace_id=actor.workspace_id)
+
+
+WORKSPACE_TEMPLATE_PREFIX = "ws-"
+
+
+def template_dict(t: ObjectiveTemplate) -> dict[str, Any]:
+    """A workspace template in the shape of a built-in one (okrs.templates_data)."""
+    return {
+        "key": f"{WORKSPACE_TEMPLATE_PREFIX}{t.pk}",
+        "id": t.pk,
+        "department": "",
+        "title": t.title,
+        "description": t.description,
+        "kind": t.kind,
+        "key_results": t.key_results,
+        "workspace": True,
+    }
+
+
+def all_templates(actor: Actor) -> list[dict[str, Any]]:
+    """The workspace's templates, then the built-in ones (in the active language)."""
+    own = [template_dict(t) for t in workspace_templates(actor)]
+    return own + [templates_data.localized(t) for t in templates_data.TEMPLATES]
+
+
+def get_template(actor: Actor, template_id: int) -> ObjectiveTemplate:
+    template = workspace_templates(actor).filter(pk=template_id).first()
+    if template is None:
+        raise NotFound(_("No such template."))
+    return template

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("sasaran.okrs.views.objective")),
     path("", include("sasaran.okrs.views.checkins")),
     path("", include("sasaran.okrs.views.editing")),
+    path("", include("sasaran.okrs.views.templates")),
     path("", include("sasaran.okrs.views.cycles")),
 ]

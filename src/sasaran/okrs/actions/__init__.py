@@ -18,6 +18,7 @@ from sasaran.okrs.actions.objectives import (
     update_objective,
     why_not_deleted,
 )
+from sasaran.okrs.actions.templates import delete_template, save_objective_as_template
 
 __all__ = [
     "carry_over",
@@ -29,8 +30,10 @@ __all__ = [
     "delete_cycle",
     "delete_key_result",
     "delete_objective",
+    "delete_template",
     "grade_key_result",
     "report_task_counts",
+    "save_objective_as_template",
     "save_retrospective",
     "update_cycle",
     "update_key_result",

@@ -8,10 +8,9 @@ in one form, saved in one transaction.
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.translation import get_language
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from sasaran.accounts.models import Membership, Role, Team, User
@@ -116,6 +115,17 @@ def _kr_initial(kr: dict) -> dict:
     } | {"currency": kr.get("currency", "")}
 
 
+def _templates_query(form) -> str:
+    """The form's cycle and team, for the link to the templates (which keep them)."""
+    values = form.data if form.is_bound else form.initial
+    params = {
+        name: values.get(f"{name}_id")
+        for name in ("cycle", "team")
+        if values.get(f"{name}_id") not in (None, "")
+    }
+    return urlencode(params)
+
+
 def _render_new(request, form, kr_forms, template, status=200):
     blank = KeyResultForm(prefix="kr-__N__", members=_members(request.actor))
     return render(
@@ -126,6 +136,7 @@ def _render_new(request, form, kr_forms, template, status=200):
             "kr_forms": kr_forms,
             "blank_kr": blank,
             "template": template,
+            "templates_query": _templates_query(form),
         },
         status=status,
     )
@@ -137,7 +148,7 @@ def new_objective(request):
     if not actor.can_write:
         raise Forbidden(_("Viewers cannot create objectives."))
     members = _members(actor)
-    template = templates_data.get(request.GET.get("template", ""), get_language())
+    template = templates_data.get(request.GET.get("template", ""))
     if request.method != "POST":
         initial = {"owner_id": actor.user_id}
         for name in ("cycle", "team", "parent"):
@@ -401,23 +412,8 @@ def delete_key_result(request, kr_id: int):
     )
 
 
-@actor_page
-def template_picker(request) -> HttpResponse:
-    query = "&".join(
-        f"{name}={request.GET[name]}"
-        for name in ("cycle", "team", "parent")
-        if request.GET.get(name, "").isdigit()
-    )
-    return render(
-        request,
-        "okrs/editing/templates.html",
-        {"departments": templates_data.by_department(get_language()), "query": query},
-    )
-
-
 urlpatterns = [
     path("objectives/new/", new_objective, name="objective-new"),
-    path("objectives/templates/", template_picker, name="objective-templates"),
     path("objectives/parent-options/", parent_options, name="objective-parent-options"),
     path("objectives/<int:objective_id>/edit/", edit_objective, name="objective-edit"),
     path("objectives/<int:objective_id>/delete/", delete_objective, name="objective-delete"),

@@ -131,6 +131,7 @@ def _objective_context(
         "obj": obj,
         "cycle": cycle,
         "can_edit": can_edit,
+        "can_save_template": can_edit and actor.is_admin,
         "retrospective": retrospective,
         "parent": parent,
         "children": children,

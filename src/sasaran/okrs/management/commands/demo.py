@@ -1,4 +1,5 @@
-"""`sasaran demo [--reset] [--if-empty]`: load the demo workspace and print its sign-ins."""
+"""`sasaran demo [--reset] [--if-empty] [--language en|id]`: load the demo workspace and print
+its sign-ins."""
 
 import time
 
@@ -8,7 +9,14 @@ from django.utils import timezone
 
 from sasaran.accounts.models import Workspace
 from sasaran.errors import ActionError
-from sasaran.okrs.demo import demo_workspace, fixture, load_demo, summary
+from sasaran.okrs.demo import (
+    LANGUAGES,
+    demo_language,
+    demo_workspace,
+    fixture,
+    load_demo,
+    summary,
+)
 
 
 class Command(BaseCommand):
@@ -22,12 +30,19 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="Delete the demo workspace first, then load it."
         )
         parser.add_argument(
+            "--language",
+            choices=LANGUAGES,
+            default=None,
+            help="The language of the demo's OKR texts: en, or id for the seed's Indonesian "
+            "originals (default: the language of LANGUAGE_CODE).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Load only when the database holds no workspace at all (otherwise skip).",
         )
 
-    def handle(self, *args, reset, if_empty, **options):
+    def handle(self, *args, reset, if_empty, language=None, **options):
         if reset and if_empty:
             raise CommandError("Use either --reset or --if-empty, not both.", returncode=2)
         if if_empty and Workspace.objects.exists():
@@ -42,7 +57,9 @@ class Command(BaseCommand):
         now = timezone.now()
         started = time.perf_counter()
         try:
-            counts = load_demo(reset=reset, now=now)
+            counts = load_demo(
+                reset=reset, now=now, language=language or demo_language(settings.LANGUAGE_CODE)
+            )
         except ActionError as exc:
             raise CommandError(exc.message, returncode=2) from None
         seconds = time.perf_counter() - started
