@@ -111,7 +111,11 @@ def decorate_kr(actor: Actor, kr: KeyResult, cycle: Cycle, now: dt.datetime) -> 
     workspace = actor.workspace
     kr.expected = rollup.kr_expected_progress(kr, cycle, workspace, now)
     kr.is_stale = rollup.kr_is_stale(kr, cycle, workspace, now)
-    kr.can_check_in = not cycle.is_closed and _may_check_in(actor, kr)
+    kr.can_check_in = (
+        not cycle.is_closed
+        and not rollup.not_started(cycle, workspace, now)
+        and _may_check_in(actor, kr)
+    )
     return kr
 
 
@@ -428,6 +432,8 @@ class CycleGlance:
     by_status: dict[str, int]
     stale: int
     days_left: int
+    # "not_started" before the cycle starts (the progress bar then draws nothing).
+    status: str | None = None
 
 
 @dataclass
@@ -497,7 +503,7 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
         decorate_kr(actor, kr, cycle, now)
         if kr.objective_id in obj_by_id:
             obj_by_id[kr.objective_id].krs.append(kr)
-        if kr.owner_id == actor.user_id and kr.status != Status.DONE:
+        if kr.owner_id == actor.user_id and kr.status not in (Status.DONE, Status.NOT_STARTED):
             due_date = kr.due_date or cycle.end_date
             if (
                 kr.is_stale
@@ -565,6 +571,7 @@ def _glances(
                 by_status=Counter({s: r.get(s, 0) for s in STATUSES}),
                 stale=r.get("stale", 0),
                 days_left=max((c.end_date - today).days, 0),
+                status=Status.NOT_STARTED if rollup.not_started(c, workspace, now) else None,
             )
         )
     return glances
