@@ -388,7 +388,7 @@ class KeyResultOut(Schema):
     attainment: float | None
     expected_progress: float = Field(ge=0, le=1)
     status: StatusName | None = Field(
-        description="Null when progress is unknown and no override is set; \"not_started\" "
+        description='Null when progress is unknown and no override is set; "not_started" '
         "while its cycle is being planned or before its start date."
     )
     status_override: OverrideName | None

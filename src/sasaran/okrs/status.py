@@ -28,7 +28,13 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
-_BADNESS = {Status.NOT_STARTED: -1, Status.DONE: 0, Status.ON_TRACK: 1, Status.AT_RISK: 2, Status.OFF_TRACK: 3}
+_BADNESS = {
+    Status.NOT_STARTED: -1,
+    Status.DONE: 0,
+    Status.ON_TRACK: 1,
+    Status.AT_RISK: 2,
+    Status.OFF_TRACK: 3,
+}
 
 
 def worse(a: Status, b: Status) -> Status:

@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sasaran.errors import Forbidden, Invalid
-from sasaran.okrs import actions, grading, queries
+from sasaran.accounts import teamtree
+from sasaran.okrs import actions, carrying, explore, grading, queries
 from sasaran.okrs.forms import SCORE_CHOICES, CycleForm
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Retrospective
 from sasaran.okrs.permissions import require_admin, require_edit, visibility_q
@@ -303,13 +304,18 @@ def _win_notes(actor, cycle: Cycle) -> tuple[list[CheckIn], int]:
     return [by_id[pk] for pk in shown], len(kept) - len(shown)
 
 
-def _carry_candidates(actor, cycle: Cycle):
-    """Unfinished KRs of the cycle on objectives the actor may edit, grouped by objective."""
+def _carry_candidates(actor, cycle: Cycle, teams: set[int] | None):
+    """Unfinished KRs of the cycle on objectives the actor may edit (of `teams` when given),
+    grouped by objective."""
+    krs = queries.visible_key_results(actor).filter(
+        Q(progress__lt=1.0) | Q(progress__isnull=True), objective__cycle=cycle
+    )
+    if teams is not None:
+        krs = krs.filter(objective__team_id__in=teams)
     krs = list(
-        queries.visible_key_results(actor)
-        .filter(Q(progress__lt=1.0) | Q(progress__isnull=True), objective__cycle=cycle)
-        .select_related("objective__team", "owner")
-        .order_by("objective__team__name", "objective__position", "objective_id", "position")
+        krs.select_related("objective__team", "owner").order_by(
+            "objective__team__name", "objective__position", "objective_id", "position"
+        )
     )
     editable = []
     for kr in krs:
@@ -330,8 +336,16 @@ def _carry_candidates(actor, cycle: Cycle):
     return list(groups.values())
 
 
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
 @actor_page
 def cycle_carry_over(request, cycle_id: int):
+    """Choose a team (with the teams beneath it) and the cycle to carry into; the team's
+    unfinished key results come ticked, except those already in that cycle (shown as such).
+    Without a team every editable key result is listed and none is ticked: carrying every
+    team's work is a choice to make, not a default."""
     actor = request.actor
     if not actor.can_write:
         raise Forbidden(_("Viewers cannot carry key results over."))
@@ -347,31 +361,39 @@ def cycle_carry_over(request, cycle_id: int):
         (t for t in targets if t.start_date > cycle.start_date and t.pk != cycle.parent_id),
         targets[0] if targets else None,
     )
-    groups = _carry_candidates(actor, cycle)
+    params = request.POST if request.method == "POST" else request.GET
+    tree = explore.team_tree(actor)
+    team_id = _int(params.get("team"))
+    if team_id not in {t.id for t in tree}:
+        team_id = None
+    teams = None
+    if team_id is not None:
+        teams = teamtree.descendants({t.id: t.parent_id for t in tree}, [team_id])
+    target = next((t for t in targets if str(t.pk) == params.get("target")), default)
+    groups = _carry_candidates(actor, cycle, teams)
+    all_krs = [kr for g in groups for kr in g["krs"]]
+    existing = (
+        carrying.existing_in(target, [g["obj"] for g in groups], all_krs)
+        if target
+        else carrying.Existing()
+    )
+    for kr in all_krs:
+        kr.in_target = kr.pk in existing.key_results
     error = ""
-    chosen_ids = {kr.pk for g in groups for kr in g["krs"] if not kr.carried_to}
-    target_id = default.pk if default else None
+    chosen_ids = set()
+    if team_id is not None:
+        chosen_ids = {kr.pk for kr in all_krs if not kr.in_target}
     if request.method == "POST":
         chosen_ids = {int(v) for v in request.POST.getlist("kr") if v.isdigit()}
-        target = next((t for t in targets if str(t.pk) == request.POST.get("target")), None)
-        target_id = target.pk if target else None
-        if target is None:
+        if target is None or str(target.pk) != request.POST.get("target"):
             error = _("Choose the cycle to carry the key results into.")
         else:
             try:
-                carried = actions.carry_over(actor, cycle, target, sorted(chosen_ids))
+                result = actions.carry_over(actor, cycle, target, sorted(chosen_ids))
             except Invalid as exc:
                 error = exc.message
             else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(n)s key result carried into %(name)s.",
-                        "%(n)s key results carried into %(name)s.",
-                        len(carried),
-                    )
-                    % {"n": len(carried), "name": target.name},
-                )
+                _say_carried(request, result, target)
                 return redirect(f"{reverse('okrs')}?{urlencode({'cycle': target.pk})}")
     return render(
         request,
@@ -380,12 +402,54 @@ def cycle_carry_over(request, cycle_id: int):
             "cycle": cycle,
             "groups": groups,
             "targets": targets,
-            "target_id": target_id,
+            "target": target,
+            "target_id": target.pk if target else None,
+            "team_options": [(t.id, "\u00a0\u00a0" * (len(t.path) - 1) + t.name) for t in tree],
+            "team_id": team_id,
             "chosen": chosen_ids,
             "error": error,
         },
         status=422 if error else 200,
     )
+
+
+def _say_carried(request, result, target: Cycle) -> None:
+    n, already = len(result.created), len(result.already)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s key result carried into %(name)s.",
+            "%(n)s key results carried into %(name)s.",
+            n,
+        )
+        % {"n": n, "name": target.name},
+    )
+    if already:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s key result was already in %(name)s and was not copied again.",
+                "%(n)s key results were already in %(name)s and were not copied again.",
+                already,
+            )
+            % {"n": already, "name": target.name},
+        )
+    if result.unaligned:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s carried objective is aligned to nothing: its parent was not carried "
+                "and does not span %(name)s (%(titles)s).",
+                "%(n)s carried objectives are aligned to nothing: their parents were not "
+                "carried and do not span %(name)s (%(titles)s).",
+                len(result.unaligned),
+            )
+            % {
+                "n": len(result.unaligned),
+                "name": target.name,
+                "titles": ", ".join(f"“{o.title}”" for o in result.unaligned),
+            },
+        )
 
 
 urlpatterns = [
