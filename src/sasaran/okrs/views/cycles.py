@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from sasaran.errors import Forbidden, Invalid
 from sasaran.accounts import teamtree
+from sasaran.errors import Forbidden, Invalid
 from sasaran.okrs import actions, carrying, explore, grading, queries
 from sasaran.okrs.forms import SCORE_CHOICES, CycleForm
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Retrospective
