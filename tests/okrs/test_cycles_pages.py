@@ -104,7 +104,12 @@ def test_close_walk_through_suggests_scores_and_needs_a_reason_to_change_one(
     assert cycle.state == CycleState.ACTIVE
 
     data[f"reason-{churn.pk}"] = "The pricing change landed after the quarter"
-    done = client.post(f"/cycles/{cycle.pk}/close/", data)
+    asked = client.post(f"/cycles/{cycle.pk}/close/", data)
+    # A valid form is first confirmed (tests/okrs/test_close_confirmation.py): nothing closes.
+    assert asked.status_code == 200 and 'id="confirm-close"' in asked.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.ACTIVE
+    done = client.post(f"/cycles/{cycle.pk}/close/", {**data, "confirm": "1"})
     assert done.status_code == 302 and done["Location"] == f"/cycles/{cycle.pk}/celebrate/"
     cycle.refresh_from_db()
     assert cycle.state == CycleState.CLOSED
@@ -365,7 +370,7 @@ def test_cycle_list_actions_all_look_like_buttons(client, actor_of, admin, cycle
     cell = html[html.index('<div class="cycle-actions">') :]
     cell = cell[: cell.index("</div>")]
     links = re.findall(r"<a ([^>]*)>", cell)
-    assert len(links) == 2  # celebrate and carry over
+    assert len(links) == 3  # grade, celebrate and carry over
     assert all('class="button secondary"' in a for a in links)
 
 

@@ -4,7 +4,11 @@ retrospectives; celebrate its wins; carry its unfinished key results into the ne
 Every write goes through okrs.actions (create_cycle, update_cycle, close_cycle, carry_over).
 """
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -15,11 +19,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sasaran.accounts import teamtree
-from sasaran.errors import Forbidden, Invalid
+from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, carrying, explore, grading, queries
 from sasaran.okrs.forms import SCORE_CHOICES, CycleForm
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Retrospective
-from sasaran.okrs.permissions import require_admin, require_edit, visibility_q
+from sasaran.okrs.permissions import can_grade, require_admin, require_edit, visibility_q
 from sasaran.web.pages import actor_page
 
 RETRO_FIELDS = ("what_worked", "learnings", "root_causes")
@@ -188,6 +192,7 @@ def cycle_close(request, cycle_id: int):
     errors: dict[int, str] = {}
     page_error = ""
     status = 200
+    confirming = False
     for row in rows:
         retro = row["retro"]
         row["retro_values"] = {f: getattr(retro, f) if retro else "" for f in RETRO_FIELDS}
@@ -215,14 +220,18 @@ def cycle_close(request, cycle_id: int):
             row["retro_values"] = values
             if row["retro"] is not None or any(v.strip() for v in values.values()):
                 retrospectives[row["obj"].pk] = values
-        if not errors:
+        if not errors and request.POST.get("confirm") != "1":
+            # A first submit only asks: closing freezes the cycle (and may be early).
+            confirming = True
+        elif not errors:
             try:
                 actions.close_cycle(actor, cycle, scores=scores, retrospectives=retrospectives)
             except Invalid as exc:
                 page_error = exc.message
             else:
                 return redirect("cycle-celebrate", cycle.pk)
-        status = 422
+        if not confirming:
+            status = 422
     for row in rows:
         for kr in row["krs"]:
             kr.error = errors.get(kr.pk, "")
@@ -237,9 +246,129 @@ def cycle_close(request, cycle_id: int):
             "error_count": len(errors),
             "page_error": page_error,
             "n_krs": sum(len(r["krs"]) for r in rows),
+            "confirming": confirming,
+            "facts": _close_facts(actor, cycle),
         },
         status=status,
     )
+
+
+# "No check-in this month": none within this many days before the close.
+QUIET_DAYS = 30
+
+
+def _close_facts(actor, cycle: Cycle) -> dict:
+    """What the close confirmation states: the key results nobody has checked in on for a month
+    (their score is their last known progress) and how early the cycle closes."""
+    now = timezone.now()
+    today = timezone.localtime(now, ZoneInfo(actor.workspace.time_zone)).date()
+    quiet = (
+        KeyResult.objects.filter(objective__cycle=cycle)
+        .filter(
+            Q(last_checkin_at__isnull=True)
+            | Q(last_checkin_at__lt=now - dt.timedelta(days=QUIET_DAYS))
+        )
+        .count()
+    )
+    return {"quiet": quiet, "days_early": max((cycle.end_date - today).days, 0)}
+
+
+class _Refused(Exception):
+    """Rolls back one objective's grading when a score or the retrospective is refused."""
+
+
+@actor_page
+def cycle_grade(request, cycle_id: int):
+    """After the close: the objectives the reader may grade (their own, their teams' as a lead,
+    all for an admin), each saved on its own: its key results' scores (a reason when one
+    departs from the suggestion) and its retrospective."""
+    actor = request.actor
+    cycle = queries.get_cycle(actor, cycle_id)
+    rows = [r for r in _grading_rows(actor, cycle) if can_grade(actor, r["obj"])]
+    for row in rows:
+        row["obj"].cycle = cycle
+    errors: dict[int, str] = {}
+    retro_error: dict[int, str] = {}
+    for row in rows:
+        retro = row["retro"]
+        row["retro_values"] = {f: getattr(retro, f) if retro else "" for f in RETRO_FIELDS}
+        for kr in row["krs"]:
+            kr.chosen = f"{kr.suggested if kr.score is None else kr.score:.1f}"
+            kr.reason = kr.score_reason
+    status = 200
+    if request.method == "POST":
+        if not cycle.is_closed:
+            raise Conflict(_("Key results are graded when their cycle is closed."))
+        row = next((r for r in rows if str(r["obj"].pk) == request.POST.get("objective")), None)
+        if row is None:
+            raise Forbidden(
+                _(
+                    "Only the objective's owner, its team's leads and admins may grade it and "
+                    "write its retrospective."
+                )
+            )
+        try:
+            with transaction.atomic():
+                _grade_objective(actor, row, request.POST, errors, retro_error)
+        except _Refused:
+            status = 422
+        else:
+            messages.success(
+                request, _("Grades of “%(title)s” saved.") % {"title": row["obj"].title}
+            )
+            return redirect(f"{reverse('cycle-grade', args=[cycle.pk])}#obj-{row['obj'].pk}")
+    for row in rows:
+        row["retro_error"] = retro_error.get(row["obj"].pk, "")
+        for kr in row["krs"]:
+            kr.error = errors.get(kr.pk, "")
+            kr.chosen_band = _band(kr.chosen)
+    return render(
+        request,
+        "okrs/cycles/grade.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "score_choices": SCORE_BAND_CHOICES,
+            "error_count": len(errors) + len(retro_error),
+        },
+        status=status,
+    )
+
+
+def _grade_objective(actor, row, posted, errors: dict, retro_error: dict) -> None:
+    """Apply one objective's posted scores and retrospective; on any refusal, note it and raise
+    _Refused (the caller's transaction then keeps nothing of it)."""
+    obj = row["obj"]
+    for kr in row["krs"]:
+        kr.objective = obj  # loaded already (with its cycle): no query per key result
+        kr.chosen = posted.get(f"score-{kr.pk}", kr.chosen)
+        kr.reason = posted.get(f"reason-{kr.pk}", "").strip()
+        try:
+            score = float(kr.chosen)
+        except ValueError:
+            errors[kr.pk] = _("Choose a score from 0.0 to 1.0.")
+            continue
+        if kr.score is not None and abs(score - kr.score) < 1e-9 and kr.reason == kr.score_reason:
+            continue  # unchanged: no grade entry in the history
+        if abs(score - kr.suggested) > 1e-9 and not kr.reason:
+            errors[kr.pk] = _(
+                "Say why you score it %(score)s instead of the suggested %(suggested)s."
+            ) % {"score": kr.chosen, "suggested": f"{kr.suggested:.1f}"}
+            continue
+        try:
+            actions.grade_key_result(actor, kr, score, kr.reason)
+        except Invalid as exc:
+            errors[kr.pk] = exc.message
+    values = {f: posted.get(f"{f}-{obj.pk}", "") for f in RETRO_FIELDS}
+    row["retro_values"] = values
+    before = {f: getattr(row["retro"], f) if row["retro"] else "" for f in RETRO_FIELDS}
+    if {f: v.strip() for f, v in values.items()} != before:
+        try:
+            actions.save_retrospective(actor, obj, **values)
+        except Invalid as exc:
+            retro_error[obj.pk] = exc.message
+    if errors or retro_error:
+        raise _Refused
 
 
 @actor_page
@@ -457,6 +586,7 @@ urlpatterns = [
     path("cycles/new/", cycle_new, name="cycle-new"),
     path("cycles/<int:cycle_id>/activate/", cycle_activate, name="cycle-activate"),
     path("cycles/<int:cycle_id>/close/", cycle_close, name="cycle-close"),
+    path("cycles/<int:cycle_id>/grade/", cycle_grade, name="cycle-grade"),
     path("cycles/<int:cycle_id>/celebrate/", cycle_celebrate, name="cycle-celebrate"),
     path("cycles/<int:cycle_id>/carry-over/", cycle_carry_over, name="cycle-carry-over"),
 ]

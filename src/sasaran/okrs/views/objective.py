@@ -19,7 +19,7 @@ from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, queries, rollup
 from sasaran.okrs.history import for_reader, history_of
 from sasaran.okrs.models import OVERRIDE_CHOICES, CheckIn, KeyResult, Objective, Retrospective
-from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
+from sasaran.okrs.permissions import can_grade, guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
 from sasaran.okrs.views.history import history_items
 from sasaran.web.fragments import format_value, places
@@ -132,6 +132,7 @@ def _objective_context(
         "obj": obj,
         "cycle": cycle,
         "can_edit": can_edit,
+        "can_grade": cycle.is_closed and can_grade(actor, obj),
         "retrospective": retrospective,
         "parent": parent,
         "children": children,
