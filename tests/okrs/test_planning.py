@@ -151,9 +151,7 @@ def test_activating_a_started_cycle_gives_its_krs_a_pace(
     assert Objective.objects.get(pk=obj.pk).status == "off_track"
 
 
-def test_the_hourly_refresh_starts_the_pace_on_the_first_day(
-    actor_of, owner, workspace, product
-):
+def test_the_hourly_refresh_starts_the_pace_on_the_first_day(actor_of, owner, workspace, product):
     today = timezone.localdate()
     cycle = Cycle.objects.create(
         workspace=workspace,
