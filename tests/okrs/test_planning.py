@@ -180,3 +180,14 @@ def test_pages_of_a_planned_cycle_cost_no_query_per_row(
     client.force_login(owner)
     with django_assert_max_num_queries(20):
         client.get(f"/okrs/?cycle={next_quarter.pk}&view=list")
+
+
+def test_the_check_in_page_of_a_planned_kr_says_when_the_cycle_starts(client, owner, planned):
+    _, kr = planned
+    client.force_login(owner)
+    html = client.get(f"/key-results/{kr.pk}/check-in/").content.decode()
+    assert "The cycle Next quarter starts on" in html
+    assert 'name="value"' not in html
+    refused = client.post(f"/key-results/{kr.pk}/check-in/", {"value": "25", "confidence": "4"})
+    assert refused.status_code == 422
+    assert "The cycle Next quarter starts on" in refused.content.decode()
