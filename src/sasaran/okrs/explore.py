@@ -92,7 +92,7 @@ def cycle_expected(cycle: Cycle, workspace: Workspace, now: dt.datetime) -> floa
 
 def stale_q(cycles: list[Cycle], workspace: Workspace, now: dt.datetime, prefix: str = "") -> Q:
     """Key results that rollup.kr_is_stale calls stale, as SQL: no check-in, creation or cycle
-    start within the last two cadence periods, not done, in an open cycle."""
+    start within the last two cadence periods, not done nor not started, in an open cycle."""
     cutoff = now - dt.timedelta(days=workspace.stale_days)
     eligible = [
         c.pk for c in cycles if not c.is_closed and rollup.cycle_start(c, workspace) < cutoff
@@ -100,7 +100,7 @@ def stale_q(cycles: list[Cycle], workspace: Workspace, now: dt.datetime, prefix:
     p = prefix
     return (
         Q(**{f"{p}objective__cycle_id__in": eligible, f"{p}created_at__lt": cutoff})
-        & ~Q(**{f"{p}status": Status.DONE})
+        & ~Q(**{f"{p}status__in": [Status.DONE, Status.NOT_STARTED]})
         & (Q(**{f"{p}last_checkin_at__isnull": True}) | Q(**{f"{p}last_checkin_at__lt": cutoff}))
     )
 
