@@ -250,7 +250,12 @@ def test_member_of_another_team_gets_403_editing_products_okrs(
     assert _audit_count(workspace) == before
 
 
-@pytest.mark.parametrize("endpoint", PRODUCT_OKR_WRITES, ids=_label)
+# The retrospective is written by the objective's owner, its team's leads and admins, with
+# the grades (tests/okrs/test_grading.py), not by every member of the team.
+TEAM_MEMBER_WRITES = [e for e in PRODUCT_OKR_WRITES if not e[1].endswith("/retrospective")]
+
+
+@pytest.mark.parametrize("endpoint", TEAM_MEMBER_WRITES, ids=_label)
 def test_member_of_the_team_may_edit_its_okrs(endpoint, ids, api_client, teammate):
     response = request(api_client(teammate), endpoint, ids)
     if endpoint[0] == "delete" and response.status_code == 409:

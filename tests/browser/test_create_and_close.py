@@ -64,6 +64,12 @@ def test_admin_closes_cycle_with_grades_and_retrospective(
     expect(page.get_by_label("What worked")).to_have_value("Weekly customer calls")
     page.get_by_label("Reason for the score of NPS 20 to 50").fill("Survey sample was small")
     page.get_by_role("button", name="Close Current quarter with these scores").click()
+    # Asked first: what closing does, and that it closes early.
+    confirm = page.get_by_role("alertdialog", name="Close Current quarter?")
+    expect(confirm).to_be_focused()
+    expect(confirm).to_contain_text("freezes its OKRs")
+    expect(confirm).to_contain_text("days before its end date")
+    page.get_by_role("button", name="Yes, close Current quarter").click()
     page.wait_for_url(f"{live_server.url}/cycles/{cycle.pk}/celebrate/")
     expect(page.get_by_text("NPS jumped")).to_be_visible()
     cycle.refresh_from_db()

@@ -104,7 +104,12 @@ def test_close_walk_through_suggests_scores_and_needs_a_reason_to_change_one(
     assert cycle.state == CycleState.ACTIVE
 
     data[f"reason-{churn.pk}"] = "The pricing change landed after the quarter"
-    done = client.post(f"/cycles/{cycle.pk}/close/", data)
+    asked = client.post(f"/cycles/{cycle.pk}/close/", data)
+    # A valid form is first confirmed (tests/okrs/test_close_confirmation.py): nothing closes.
+    assert asked.status_code == 200 and 'id="confirm-close"' in asked.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.ACTIVE
+    done = client.post(f"/cycles/{cycle.pk}/close/", {**data, "confirm": "1"})
     assert done.status_code == 302 and done["Location"] == f"/cycles/{cycle.pk}/celebrate/"
     cycle.refresh_from_db()
     assert cycle.state == CycleState.CLOSED
@@ -166,8 +171,11 @@ def test_carry_over_links_the_copies_to_their_origin(client, actor_of, admin, ow
     )
     client.force_login(owner)
     page = client.get(f"/cycles/{cycle.pk}/carry-over/").content.decode()
-    assert f'value="{nps.pk}" checked' in page and f'value="{churn.pk}" checked' in page
+    # Without a team nothing comes ticked; the team's unfinished key results do.
+    assert f'value="{nps.pk}">' in page and f'value="{churn.pk}">' in page
     assert f'<option value="{nxt.pk}" selected>' in page
+    page = client.get(f"/cycles/{cycle.pk}/carry-over/?team={obj.team_id}").content.decode()
+    assert f'value="{nps.pk}" checked' in page and f'value="{churn.pk}" checked' in page
     response = client.post(
         f"/cycles/{cycle.pk}/carry-over/", {"target": str(nxt.pk), "kr": [str(churn.pk)]}
     )
@@ -176,10 +184,10 @@ def test_carry_over_links_the_copies_to_their_origin(client, actor_of, admin, ow
     copy = KeyResult.objects.get(objective__cycle=nxt)
     assert copy.origin_id == churn.pk and copy.start_value == 4.5
     assert copy.objective.origin_id == obj.pk
-    again = client.get(f"/cycles/{cycle.pk}/carry-over/").content.decode()
-    assert "already carried into Next" in again
-    # Offered again, but no longer ticked: carrying twice is a choice, not a default.
-    assert f'value="{churn.pk}">' in again and f'value="{nps.pk}" checked' in again
+    again = client.get(f"/cycles/{cycle.pk}/carry-over/?team={obj.team_id}").content.decode()
+    assert "already carried into Next" in again and "already in Next" in again
+    # What is already in the target cycle cannot be ticked again; the rest still comes ticked.
+    assert f'value="{churn.pk}" disabled>' in again and f'value="{nps.pk}" checked' in again
 
 
 def test_activating_a_quarter_starts_its_year_and_warns_of_another_running_quarter(
@@ -362,7 +370,7 @@ def test_cycle_list_actions_all_look_like_buttons(client, actor_of, admin, cycle
     cell = html[html.index('<div class="cycle-actions">') :]
     cell = cell[: cell.index("</div>")]
     links = re.findall(r"<a ([^>]*)>", cell)
-    assert len(links) == 2  # celebrate and carry over
+    assert len(links) == 3  # grade, celebrate and carry over
     assert all('class="button secondary"' in a for a in links)
 
 

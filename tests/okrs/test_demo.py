@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
 
-from sasaran.accounts.models import Membership, Role, Team, User, Workspace
+from sasaran.accounts.models import Membership, Role, Team, TeamMember, User, Workspace
 from sasaran.audit.models import AuditEntry
 from sasaran.errors import Conflict
 from sasaran.okrs import grading
@@ -131,6 +131,17 @@ def test_it_loads_the_company_teams_and_people(ws, loaded):
         assert teams[name].parent == teams["Company"]
     assert teams["Platform"].parent == teams["Engineering"]
     assert teams["Enterprise"].parent == teams["Sales"]
+    # The department heads lead their departments (they grade their OKRs after the close).
+    leads = set(
+        TeamMember.objects.filter(team__workspace=ws, is_lead=True).values_list(
+            "user__email", "team__name"
+        )
+    )
+    assert ("budi@example.com", "Product") in leads and (
+        "sarah@example.com",
+        "Product",
+    ) not in leads
+    assert len(leads) == 7
 
 
 def test_cycles_sit_around_now(ws):

@@ -254,3 +254,174 @@ def test_colour_and_success_follow_the_exact_weighted_mean(items):
 def test_any_counted_score_below_1_keeps_a_committed_objective_from_success(weight, other):
     score = objective_score([(1.0, 1.0), (other, weight)])
     assert not succeeded("committed", score)
+
+
+# --- who grades: the objective's owner, its team's leads, admins ---------------------------
+
+from sasaran.accounts.models import Role, TeamMember  # noqa: E402
+from sasaran.errors import Forbidden  # noqa: E402
+from sasaran.okrs import actions  # noqa: E402
+from sasaran.okrs.models import KeyResult, Objective, Retrospective  # noqa: E402
+from tests.conftest import _member  # noqa: E402
+from tests.okrs.helpers import key_result, objective  # noqa: E402
+
+
+@pytest.fixture
+def head(workspace, product):
+    """The head of the Product department: a plain member (not an admin) who leads Product."""
+    user = _member(workspace, "head@example.com", Role.MEMBER, "Hana Head", [product])
+    TeamMember.objects.filter(user=user, team=product).update(is_lead=True)
+    return user
+
+
+@pytest.fixture
+def closed(actor_of, admin, owner, teammate, cycle, product, growth):
+    """A closed cycle with an objective of Product owned by `owner`, whose KR `teammate` owns,
+    and an objective of Growth (beneath Product) owned by the admin."""
+    obj = objective(actor_of(owner), cycle, product, title="Delight users")
+    kr = key_result(actor_of(owner), obj, title="NPS 20 to 50", owner_id=teammate.pk)
+    actions.create_checkin(actor_of(owner), kr.pk, value=35.0, confidence=4)  # 0.5
+    sub = objective(actor_of(admin), cycle, growth, title="Grow")
+    sub_kr = key_result(actor_of(admin), sub, title="Signups 20 to 50")
+    actions.close_cycle(actor_of(admin), cycle)
+    return KeyResult.objects.get(pk=kr.pk), KeyResult.objects.get(pk=sub_kr.pk)
+
+
+def _score(kr):
+    return KeyResult.objects.get(pk=kr.pk).score
+
+
+def test_the_objectives_owner_grades_its_krs_and_writes_its_retrospective(actor_of, owner, closed):
+    kr, _ = closed
+    actions.grade_key_result(actor_of(owner), kr, 0.7, "The survey came late")
+    assert _score(kr) == 0.7
+    actions.save_retrospective(actor_of(owner), kr.objective, learnings="Survey earlier")
+    assert Retrospective.objects.get(objective=kr.objective).learnings == "Survey earlier"
+
+
+def test_a_team_lead_grades_the_teams_and_its_sub_teams_krs(actor_of, head, closed):
+    kr, sub_kr = closed
+    actions.grade_key_result(actor_of(head), kr, 0.6, "Close to the line")
+    actions.grade_key_result(actor_of(head), sub_kr, 0.1, "Barely started")
+    assert (_score(kr), _score(sub_kr)) == (0.6, 0.1)
+    actions.save_retrospective(actor_of(head), sub_kr.objective, what_worked="Nothing yet")
+    assert Objective.objects.get(pk=kr.objective_id).score == 0.6
+
+
+def test_another_member_of_the_team_may_not_grade_nor_write_the_retrospective(
+    actor_of, teammate, seller, closed
+):
+    kr, _ = closed
+    # Not even the KR's own owner: grading is the objective owner's and the leads' judgement.
+    for member in (teammate, seller):
+        with pytest.raises(Forbidden):
+            actions.grade_key_result(actor_of(member), kr, 0.9, "I say so")
+        with pytest.raises(Forbidden):
+            actions.save_retrospective(actor_of(member), kr.objective, learnings="x")
+    assert _score(kr) == 0.5
+    assert not Retrospective.objects.exists()
+
+
+def test_a_lead_of_another_team_may_not_grade(actor_of, workspace, sales, closed):
+    other = _member(workspace, "salesboss@example.com", Role.MEMBER, "Sam", [sales])
+    TeamMember.objects.filter(user=other).update(is_lead=True)
+    kr, _ = closed
+    with pytest.raises(Forbidden):
+        actions.grade_key_result(actor_of(other), kr, 0.9, "I say so")
+
+
+def test_an_admin_still_grades_everything(actor_of, admin, closed):
+    kr, sub_kr = closed
+    actions.grade_key_result(actor_of(admin), kr, 0.8, "Recount")
+    actions.grade_key_result(actor_of(admin), sub_kr, 0.2, "Recount")
+    assert (_score(kr), _score(sub_kr)) == (0.8, 0.2)
+
+
+def test_the_grading_page_lists_only_what_the_reader_may_grade(
+    client, owner, head, teammate, admin, closed
+):
+    kr, sub_kr = closed
+    url = f"/cycles/{kr.objective.cycle_id}/grade/"
+    seen = {}
+    for user in (owner, head, teammate, admin):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        seen[user.email] = (f'id="score-{kr.pk}"' in html, f'id="score-{sub_kr.pk}"' in html)
+    assert seen == {
+        "owner@example.com": (True, False),
+        "head@example.com": (True, True),
+        "teammate@example.com": (False, False),
+        "admin@example.com": (True, True),
+    }
+
+
+def test_grading_page_saves_an_objective_and_refuses_others(
+    client, owner, teammate, closed, django_assert_max_num_queries
+):
+    kr, sub_kr = closed
+    url = f"/cycles/{kr.objective.cycle_id}/grade/"
+    client.force_login(owner)
+    post = {
+        "objective": str(kr.objective_id),
+        f"score-{kr.pk}": "0.8",
+        f"reason-{kr.pk}": "",
+        f"learnings-{kr.objective_id}": "Ask earlier",
+    }
+    refused = client.post(url, post)
+    # No reason for a departure from the suggestion: nothing of the objective is kept.
+    assert refused.status_code == 422
+    assert f'id="reason-{kr.pk}-error"' in refused.content.decode()
+    assert "Ask earlier" in refused.content.decode()
+    assert _score(kr) == 0.5 and not Retrospective.objects.exists()
+    post[f"reason-{kr.pk}"] = "The last survey came after the close"
+    done = client.post(url, post)
+    assert done.status_code == 302
+    assert _score(kr) == 0.8
+    assert Retrospective.objects.get(objective_id=kr.objective_id).learnings == "Ask earlier"
+    # Another objective (not the owner's) cannot be posted to.
+    other = client.post(url, {"objective": str(sub_kr.objective_id), f"score-{sub_kr.pk}": "1.0"})
+    assert other.status_code == 403
+    client.force_login(teammate)
+    assert client.post(url, post).status_code == 403
+    client.force_login(owner)
+    with django_assert_max_num_queries(16):
+        client.get(url)
+
+
+def test_the_objective_page_links_owner_to_grading_and_not_a_plain_member(
+    client, owner, teammate, closed
+):
+    kr, _ = closed
+    client.force_login(owner)
+    assert (
+        "Grade and write the retrospective"
+        in client.get(f"/objectives/{kr.objective_id}/").content.decode()
+    )
+    client.force_login(teammate)
+    assert (
+        "Grade and write the retrospective"
+        not in client.get(f"/objectives/{kr.objective_id}/").content.decode()
+    )
+
+
+def test_team_leads_are_set_on_the_team_page_and_the_api(
+    client, api_client, admin, owner, teammate, product
+):
+    client.force_login(admin)
+    response = client.post(
+        f"/settings/teams/{product.pk}/",
+        {"form": "members", "members": [str(owner.pk), str(teammate.pk)], "leads": [str(owner.pk)]},
+    )
+    assert response.status_code == 302
+    assert list(
+        TeamMember.objects.filter(team=product, is_lead=True).values_list("user_id", flat=True)
+    ) == [owner.pk]
+    team = api_client(admin).get(f"/api/v1/teams/{product.pk}").json()
+    assert team["lead_ids"] == [owner.pk]
+    patched = api_client(admin).patch(
+        f"/api/v1/teams/{product.pk}", {"lead_ids": [999]}, content_type="application/json"
+    )
+    # A lead must be a member: refused, and nothing changes.
+    assert patched.status_code == 422
+    assert patched.json()["errors"][0]["field"] == "lead_ids"
+    assert TeamMember.objects.get(team=product, user=owner).is_lead

@@ -133,7 +133,10 @@ def delete_team(actor: Actor, team: Team) -> None:
 
 
 @transaction.atomic
-def set_team_members(actor: Actor, team: Team, user_ids: list[int]) -> Team:
+def set_team_members(
+    actor: Actor, team: Team, user_ids: list[int], lead_ids: list[int] | None = None
+) -> Team:
+    """The team's members, and which of them lead it (None: the leads who stay members)."""
     _require_admin(actor)
     _same_workspace(actor, team)
     known = set(
@@ -147,18 +150,25 @@ def set_team_members(actor: Actor, team: Team, user_ids: list[int]) -> Team:
             _("User %(id)s is not a member of this workspace.") % {"id": missing[0]},
             field="member_ids",
         )
-    before = sorted(team.team_members.values_list("user_id", flat=True))
+    current = dict(team.team_members.values_list("user_id", "is_lead"))
+    before = sorted(current)
+    leads_before = sorted(u for u, lead in current.items() if lead)
+    if lead_ids is None:
+        lead_ids = [u for u in leads_before if u in set(user_ids)]
+    outside = [u for u in lead_ids if u not in set(user_ids)]
+    if outside:
+        raise Invalid(_("A team's lead must be one of its members."), field="lead_ids")
     team.team_members.exclude(user_id__in=user_ids).delete()
     TeamMember.objects.bulk_create(
         [TeamMember(team=team, user_id=u) for u in sorted(set(user_ids) - set(before))]
     )
-    record(
-        actor,
-        action="members",
-        obj=team,
-        before={"member_ids": before},
-        after={"member_ids": sorted(set(user_ids))},
-    )
+    team.team_members.filter(user_id__in=lead_ids).update(is_lead=True)
+    team.team_members.exclude(user_id__in=lead_ids).update(is_lead=False)
+    after = {"member_ids": sorted(set(user_ids))}
+    changes = ({"member_ids": before}, after)
+    if sorted(set(lead_ids)) != leads_before:
+        changes[0]["lead_ids"], after["lead_ids"] = leads_before, sorted(set(lead_ids))
+    record(actor, action="members", obj=team, before=changes[0], after=after)
     return team
 
 

@@ -29,6 +29,10 @@ class TeamOut(Schema):
     name: str
     parent_id: int | None
     member_ids: list[int]
+    lead_ids: list[int] = Field(
+        description="The members who lead the team: they grade its OKRs and write their "
+        "retrospectives (and those of the teams beneath it) after the close."
+    )
 
 
 class TeamIn(In):
@@ -40,11 +44,12 @@ class TeamPatch(In):
     name: Text | None = Field(None, max_length=150)
     parent_id: Id | None = None
     member_ids: list[Id] | None = None
+    lead_ids: list[Id] | None = Field(None, description="A subset of the members.")
 
 
 def _teams(actor):
     return Team.objects.filter(workspace_id=actor.workspace_id).prefetch_related(
-        Prefetch("team_members", queryset=TeamMember.objects.only("team_id", "user_id"))
+        Prefetch("team_members", queryset=TeamMember.objects.only("team_id", "user_id", "is_lead"))
     )
 
 
@@ -54,6 +59,7 @@ def _team_out(t: Team) -> dict:
         "name": t.name,
         "parent_id": t.parent_id,
         "member_ids": sorted(m.user_id for m in t.team_members.all()),
+        "lead_ids": sorted(m.user_id for m in t.team_members.all() if m.is_lead),
     }
 
 
@@ -89,14 +95,17 @@ def update_team(request, team_id: PathId, payload: TeamPatch):
     team = _get_team(request.auth, team_id)
     fields = payload.model_dump(exclude_unset=True)
     member_ids = fields.pop("member_ids", None)
+    lead_ids = fields.pop("lead_ids", None)
     if "name" in fields and fields["name"] is None:
         fields.pop("name")
     # One request, one outcome: a rename must not stick when the member list is refused.
     with transaction.atomic():
         if fields:
             actions.update_team(request.auth, team, **fields)
-        if member_ids is not None:
-            actions.set_team_members(request.auth, team, member_ids)
+        if member_ids is not None or lead_ids is not None:
+            if member_ids is None:
+                member_ids = [m.user_id for m in team.team_members.all()]
+            actions.set_team_members(request.auth, team, member_ids, lead_ids)
     return _team_out(_get_team(request.auth, team_id))
 
 

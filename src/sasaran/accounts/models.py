@@ -178,6 +178,9 @@ def renumber_teams(workspace_id: int) -> None:
 class TeamMember(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="team_members")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_members")
+    # A lead (a department head, a team lead) grades the team's OKRs and writes their
+    # retrospectives after the close, with the objectives' owners (okrs.permissions).
+    is_lead = models.BooleanField(_("leads the team"), default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_team_member")]

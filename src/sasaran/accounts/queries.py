@@ -60,6 +60,20 @@ class Actor:
         )
 
     @cached_property
+    def led_team_ids(self) -> frozenset[int]:
+        """The teams I lead and every team beneath them (a department head leads its teams)."""
+        led = [t for t in self.team_ids if t in self._lead_of]
+        return frozenset(teamtree.descendants(self.team_parents, led)) if led else frozenset()
+
+    @cached_property
+    def _lead_of(self) -> frozenset[int]:
+        return frozenset(
+            TeamMember.objects.filter(
+                user_id=self.user_id, team__workspace_id=self.workspace_id, is_lead=True
+            ).values_list("team_id", flat=True)
+        )
+
+    @cached_property
     def related_team_ids(self) -> frozenset[int]:
         """My teams, the teams above them and the teams below them (for `team` visibility)."""
         return frozenset(
@@ -108,6 +122,7 @@ class SystemActor:
     membership = None
     team_ids: frozenset[int] = frozenset()
     related_team_ids: frozenset[int] = frozenset()
+    led_team_ids: frozenset[int] = frozenset()
 
     @property
     def workspace(self) -> Workspace:
@@ -174,7 +189,7 @@ def workspace_members(actor: Actor):
             Prefetch(
                 "user__team_members",
                 queryset=TeamMember.objects.filter(team__workspace_id=actor.workspace_id).only(
-                    "team_id", "user_id"
+                    "team_id", "user_id", "is_lead"
                 ),
             )
         )

@@ -28,7 +28,10 @@ from sasaran.schemas import (
 
 router = Router(tags=["OKRs"])
 
-StatusName = Literal["on_track", "at_risk", "off_track", "done"]
+# What an owner may set by hand; a status read back may also be "not_started" (the cycle is
+# still being planned or has not reached its start date: no pace, no check-ins yet).
+OverrideName = Literal["on_track", "at_risk", "off_track", "done"]
+StatusName = Literal["on_track", "at_risk", "off_track", "done", "not_started"]
 CycleStateName = Literal["planning", "active", "closed"]
 KindName = Literal["number", "percentage", "currency", "boolean", "milestones", "tasks"]
 DirectionName = Literal["increase", "decrease", "stay_at_or_above", "stay_at_or_below"]
@@ -414,9 +417,10 @@ class KeyResultOut(Schema):
     attainment: float | None
     expected_progress: float = Field(ge=0, le=1)
     status: StatusName | None = Field(
-        description="Null when progress is unknown and no override is set."
+        description='Null when progress is unknown and no override is set; "not_started" '
+        "while its cycle is being planned or before its start date."
     )
-    status_override: StatusName | None
+    status_override: OverrideName | None
     status_override_reason: str
     confidence: int | None
     last_checkin_at: dt.datetime | None
@@ -456,7 +460,7 @@ class KeyResultPatch(In):
     weight: Number | None = None
     due_date: dt.date | None = None
     milestones: list[MilestoneIn] | None = None
-    status_override: StatusName | None = None
+    status_override: OverrideName | None = None
     status_override_reason: Text | None = None
     score: Number | None = None
     score_reason: Text | None = None

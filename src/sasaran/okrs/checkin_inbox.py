@@ -89,7 +89,9 @@ def _decorate_row(actor: Actor, kr: KeyResult, now: dt.datetime, zone: ZoneInfo)
     kr.expected = rollup.kr_expected_progress(kr, cycle, actor.workspace, now)
     try:
         require_checkin(actor, kr)
-        kr.can_check_in = not cycle.is_closed
+        kr.can_check_in = not cycle.is_closed and not rollup.not_started(
+            cycle, actor.workspace, now
+        )
     except Forbidden:
         kr.can_check_in = False
     decorate(actor, kr, now, zone)
@@ -123,6 +125,9 @@ def inbox(actor: Actor, now: dt.datetime, *, teams: bool = False) -> Inbox:
     zone = reader_zone(actor)
     rows = []
     for kr in _rows_queryset(actor, teams=teams):
+        # An active cycle that starts later has nothing to check in yet (rules §5).
+        if rollup.not_started(kr.objective.cycle, actor.workspace, now):
+            continue
         _decorate_row(actor, kr, now, zone)
         # Another member's key result is listed only where I may check it in.
         if kr.owner_id != actor.user_id and not kr.can_check_in:

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sasaran.accounts.actions import add_member, create_team
+from sasaran.accounts.actions import add_member, create_team, set_team_members
 from sasaran.accounts.models import Membership, Role, Team, TeamMember, User, Workspace
 from sasaran.accounts.queries import Actor, actor_for
 from sasaran.audit.models import AuditEntry
@@ -299,9 +299,21 @@ class _Builder:
         )
         Membership.objects.filter(workspace=self.workspace).update(created_at=self.setup_at)
         Team.objects.filter(workspace=self.workspace).update(created_at=self.setup_at)
+        self._leads(admin)
         for key, user in self.users.items():
             self.actors[key] = actor_for(user, self.workspace)
         self.admin = self.actors[self.first_admin]
+
+    def _leads(self, admin: Actor) -> None:
+        """The department heads and team leads named in `leads` lead their teams."""
+        leads: dict[str, list[int]] = {}
+        for spec in self.data["people"]:
+            for team in spec.get("leads", []):
+                leads.setdefault(team, []).append(self.users[spec["key"]].pk)
+        for key, lead_ids in leads.items():
+            team = self.teams[key]
+            members = list(team.team_members.values_list("user_id", flat=True))
+            set_team_members(admin, team, members, lead_ids)
 
     # -- cycles --
 
@@ -535,7 +547,10 @@ class _Builder:
         for entry in entries:
             if entry.action == "check-in":
                 entry.at = checkins.get((entry.after or {}).get("check_in_id"), entry.at)
-            elif entry.action == "create" and entry.object_type in ("team", "membership"):
+            elif entry.action in ("create", "members") and entry.object_type in (
+                "team",
+                "membership",
+            ):
                 entry.at = self.setup_at
             elif entry.action == "create":
                 entry.at = when.get((entry.object_type, entry.object_id), entry.at)

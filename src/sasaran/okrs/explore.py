@@ -92,7 +92,7 @@ def cycle_expected(cycle: Cycle, workspace: Workspace, now: dt.datetime) -> floa
 
 def stale_q(cycles: list[Cycle], workspace: Workspace, now: dt.datetime, prefix: str = "") -> Q:
     """Key results that rollup.kr_is_stale calls stale, as SQL: no check-in, creation or cycle
-    start within the last two cadence periods, not done, in an open cycle."""
+    start within the last two cadence periods, not done nor not started, in an open cycle."""
     cutoff = now - dt.timedelta(days=workspace.stale_days)
     eligible = [
         c.pk for c in cycles if not c.is_closed and rollup.cycle_start(c, workspace) < cutoff
@@ -100,7 +100,7 @@ def stale_q(cycles: list[Cycle], workspace: Workspace, now: dt.datetime, prefix:
     p = prefix
     return (
         Q(**{f"{p}objective__cycle_id__in": eligible, f"{p}created_at__lt": cutoff})
-        & ~Q(**{f"{p}status": Status.DONE})
+        & ~Q(**{f"{p}status__in": [Status.DONE, Status.NOT_STARTED]})
         & (Q(**{f"{p}last_checkin_at__isnull": True}) | Q(**{f"{p}last_checkin_at__lt": cutoff}))
     )
 
@@ -111,7 +111,11 @@ def decorate_kr(actor: Actor, kr: KeyResult, cycle: Cycle, now: dt.datetime) -> 
     workspace = actor.workspace
     kr.expected = rollup.kr_expected_progress(kr, cycle, workspace, now)
     kr.is_stale = rollup.kr_is_stale(kr, cycle, workspace, now)
-    kr.can_check_in = not cycle.is_closed and _may_check_in(actor, kr)
+    kr.can_check_in = (
+        not cycle.is_closed
+        and not rollup.not_started(cycle, workspace, now)
+        and _may_check_in(actor, kr)
+    )
     return kr
 
 
@@ -436,6 +440,8 @@ class CycleGlance:
     by_status: dict[str, int]
     stale: int
     days_left: int
+    # "not_started" before the cycle starts (the progress bar then draws nothing).
+    status: str | None = None
 
 
 @dataclass
@@ -505,7 +511,7 @@ def home(actor: Actor, now: dt.datetime, checkin_limit: int = 5) -> Home:
         decorate_kr(actor, kr, cycle, now)
         if kr.objective_id in obj_by_id:
             obj_by_id[kr.objective_id].krs.append(kr)
-        if kr.owner_id == actor.user_id and kr.status != Status.DONE:
+        if kr.owner_id == actor.user_id and kr.status not in (Status.DONE, Status.NOT_STARTED):
             # Due by the team's cadence (okrs/cadence.py), not by a count of days.
             checkin_inbox.decorate(actor, kr, now, zone)
             due_date = kr.due_date or cycle.end_date
@@ -570,6 +576,7 @@ def _glances(
                 by_status=Counter({s: r.get(s, 0) for s in STATUSES}),
                 stale=r.get("stale", 0),
                 days_left=max((c.end_date - today).days, 0),
+                status=Status.NOT_STARTED if rollup.not_started(c, workspace, now) else None,
             )
         )
     return glances

@@ -66,12 +66,14 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", _("The owner, the team's members and admins")
 
 
-STATUS_CHOICES = [
+# What an owner may set by hand (an override judges pace, which a cycle not started lacks).
+OVERRIDE_CHOICES = [
     (Status.ON_TRACK.value, _("On track")),
     (Status.AT_RISK.value, _("At risk")),
     (Status.OFF_TRACK.value, _("Off track")),
     (Status.DONE.value, _("Done")),
 ]
+STATUS_CHOICES = [*OVERRIDE_CHOICES, (Status.NOT_STARTED.value, _("Not started"))]
 
 
 KIND_CHOICES = [
@@ -122,7 +124,7 @@ class Objective(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried"
     )
     progress = models.FloatField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, null=True, blank=True)
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES, null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
     position = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -178,9 +180,9 @@ class KeyResult(models.Model):
     progress = models.FloatField(null=True, blank=True, default=0.0)
     attainment = models.FloatField(null=True, blank=True, default=0.0)
     status = models.CharField(
-        max_length=10, choices=STATUS_CHOICES, null=True, blank=True, default=Status.ON_TRACK
+        max_length=12, choices=STATUS_CHOICES, null=True, blank=True, default=Status.ON_TRACK
     )
-    status_override = models.CharField(max_length=10, choices=STATUS_CHOICES, blank=True)
+    status_override = models.CharField(max_length=10, choices=OVERRIDE_CHOICES, blank=True)
     status_override_reason = models.TextField(blank=True)
     status_override_at = models.DateTimeField(null=True, blank=True)
     confidence = models.PositiveSmallIntegerField(null=True, blank=True)

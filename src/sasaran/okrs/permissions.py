@@ -101,6 +101,33 @@ def require_checkin(actor: Actor, kr: KeyResult) -> None:
     raise Forbidden(_("Only the key result's owner, its team's members and admins may check in."))
 
 
+def can_grade(actor: Actor, objective: Objective) -> bool:
+    """Who grades an objective's key results and writes its retrospective: its owner, the leads
+    of its team (or of a team above it) and admins. The system actor only with Grant.EDIT: a
+    KPI feed checks in, but grading is a judgement it does not make."""
+    if actor.is_system:
+        return actor.may(Grant.EDIT)
+    if actor.is_admin:
+        return True
+    if not actor.can_write:
+        return False
+    return objective.owner_id == actor.user_id or (
+        objective.team_id is not None and objective.team_id in actor.led_team_ids
+    )
+
+
+def require_grade(actor: Actor, objective: Objective) -> None:
+    if not can_grade(actor, objective):
+        if actor.is_system:
+            raise Forbidden(_("Sasaran may not change OKRs for this purpose."))
+        raise Forbidden(
+            _(
+                "Only the objective's owner, its team's leads and admins may grade it and "
+                "write its retrospective."
+            )
+        )
+
+
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise Forbidden(_("Only workspace admins may do this."))

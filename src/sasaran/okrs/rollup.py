@@ -155,9 +155,18 @@ def compute_kr(
     kr.forecast_progress = result.projected_progress
 
 
+def not_started(cycle: Cycle, workspace: Workspace, now: dt.datetime) -> bool:
+    """A cycle still being planned, or whose first day has not come: nothing can have been done
+    yet, so it has no pace to judge and takes no check-ins (its status reads "not started")."""
+    return cycle.state == CycleState.PLANNING or now < cycle_start(cycle, workspace)
+
+
 def kr_status(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> str | None:
     """The KR's status from its stored progress and confidence at `now`; None (no status) when
-    its progress is unknown and nobody overrode it."""
+    its progress is unknown and nobody overrode it; "not started" before its cycle starts
+    (an override set while planning waits until then)."""
+    if not_started(cycle, workspace, now):
+        return Status.NOT_STARTED
     auto = auto_status(
         kr.progress,
         now=now,
@@ -174,6 +183,8 @@ def kr_status(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetim
 def objective_status(
     objective: Objective, cycle: Cycle, workspace: Workspace, now: dt.datetime
 ) -> str | None:
+    if not_started(cycle, workspace, now):
+        return Status.NOT_STARTED
     return auto_status(
         objective.progress,
         now=now,
@@ -351,7 +362,7 @@ def kr_expected_progress(
 
 def kr_is_stale(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> bool:
     # A finished key result, or one in a closed cycle, has nothing left to report.
-    if cycle.is_closed or kr.status == Status.DONE:
+    if cycle.is_closed or kr.status in (Status.DONE, Status.NOT_STARTED):
         return False
     since = max(cycle_start(cycle, workspace), kr.created_at)
     return is_stale(kr.last_checkin_at, now=now, since=since, stale_days=workspace.stale_days)

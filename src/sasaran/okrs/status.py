@@ -13,6 +13,9 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     DONE = "done"
+    # The cycle has not started (still being planned, or its start date is ahead): there is no
+    # pace to judge yet (set by okrs.rollup, which knows the cycle's state).
+    NOT_STARTED = "not_started"
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,13 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
-_BADNESS = {Status.DONE: 0, Status.ON_TRACK: 1, Status.AT_RISK: 2, Status.OFF_TRACK: 3}
+_BADNESS = {
+    Status.NOT_STARTED: -1,
+    Status.DONE: 0,
+    Status.ON_TRACK: 1,
+    Status.AT_RISK: 2,
+    Status.OFF_TRACK: 3,
+}
 
 
 def worse(a: Status, b: Status) -> Status:

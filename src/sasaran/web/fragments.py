@@ -20,7 +20,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
-STATUS_ICONS = {"on_track": "●", "at_risk": "▲", "off_track": "■", "done": "✓"}
+STATUS_ICONS = {"on_track": "●", "at_risk": "▲", "off_track": "■", "done": "✓", "not_started": "○"}
+# A cycle not started draws no bar: a percentage there would suggest work already done.
+NOT_STARTED = "not_started"
 
 _labels_by_language: dict[str, dict[str, str]] = {}
 
@@ -36,6 +38,7 @@ def _labels(language: str | None = None) -> dict[str, str]:
             "at_risk": gettext("At risk"),
             "off_track": gettext("Off track"),
             "done": gettext("Done"),
+            "not_started": gettext("Not started"),
             "no_status": gettext("No status"),
             "no_counted": gettext("nothing to count yet"),
             # Written as blocktranslate would write them ("{{ p }}% done"), one msgid for both.
@@ -125,9 +128,14 @@ def status_badge(status: str | None) -> SafeString:
     return _status_badge(status, get_language() or "")
 
 
-def progress_bar(progress: float | None, expected: float | None) -> SafeString:
+def progress_bar(
+    progress: float | None, expected: float | None, status: str | None = None
+) -> SafeString:
     """The bar of `progress` (a fraction, or None: unknown is not 0%) with a marker at
-    `expected` (None: no marker). Screen readers get both numbers as the bar's label."""
+    `expected` (None: no marker). Screen readers get both numbers as the bar's label. Nothing
+    but a dash for a `status` of "not_started" (the badge beside it says why)."""
+    if status == NOT_STARTED:
+        return _NO_BAR
     return _progress_bar(percent(progress), percent(expected), get_language() or "")
 
 
@@ -277,7 +285,7 @@ def kr_row(k, show_objective: bool = False) -> SafeString:
         "values": values,
         "attainment": attainment,
         "stale": pieces["stale"] if k.is_stale else _EMPTY,
-        "bar": _progress_bar(percent(k.progress), percent(k.expected), language),
+        "bar": progress_bar(k.progress, k.expected, k.status),
         "badge": _status_badge(k.status, language),
         "overridden": pieces["overridden"] if k.status_override else _EMPTY,
         "confidence": pieces.get(f"confidence_{k.confidence}", pieces["no_confidence"]),
@@ -308,6 +316,7 @@ def kr_row(k, show_objective: bool = False) -> SafeString:
 
 # Built once: an empty "" argument would go through escaping on every row.
 _EMPTY = format_html("{}", "")
+_NO_BAR = format_html('<span class="pct muted">{}</span>', "—")
 
 
 def _concat(pieces: list) -> SafeString:
@@ -373,7 +382,7 @@ def objective_card(o, expected: float | None, krs_filtered: bool = False) -> Saf
         url_of("objective", o.pk),
         o.title,
         _status_badge(o.status, language),
-        _progress_bar(percent(o.progress), percent(expected), language),
+        progress_bar(o.progress, expected, o.status),
         _name(o.owner.display_name) if o.owner_id else "—",
         tags,
         body,

@@ -86,6 +86,15 @@ class TeamMembersForm(forms.Form):
     members = forms.MultipleChoiceField(
         label=gettext_lazy("Members"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    leads = forms.MultipleChoiceField(
+        label=gettext_lazy("Leads"),
+        help_text=gettext_lazy(
+            "Leads grade the team's key results and write its retrospectives after the close "
+            "(and those of the teams beneath it), with each objective's owner."
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class InviteForm(forms.Form):
@@ -374,6 +383,11 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
     current = sorted(
         m.user_id for m in members if any(tm.team_id == team_id for tm in m.user.team_members.all())
     )
+    leads = sorted(
+        m.user_id
+        for m in members
+        if any(tm.team_id == team_id and tm.is_lead for tm in m.user.team_members.all())
+    )
     posted = request.POST if request.method == "POST" else None
     which = request.POST.get("form") if posted else None
     form = TeamForm(
@@ -390,9 +404,10 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
         },
     )
     members_form = TeamMembersForm(
-        posted if which == "members" else None, initial={"members": [str(u) for u in current]}
+        posted if which == "members" else None,
+        initial={"members": [str(u) for u in current], "leads": [str(u) for u in leads]},
     )
-    members_form.fields["members"].choices = [
+    members_form.fields["members"].choices = members_form.fields["leads"].choices = [
         (str(m.user_id), f"{m.user.display_name} ({m.user.email})") for m in members
     ]
     status = 200
@@ -428,8 +443,9 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
     elif which == "members":
         if members_form.is_valid():
             ids = [int(u) for u in members_form.cleaned_data["members"]]
+            lead_ids = [int(u) for u in members_form.cleaned_data["leads"]]
             try:
-                actions.set_team_members(actor, the_team, ids)
+                actions.set_team_members(actor, the_team, ids, lead_ids)
                 messages.success(request, _("Team members saved."))
                 return redirect("settings_teams")
             except (Invalid, Conflict) as exc:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sasaran.audit.log import changed, record, snapshot
@@ -63,6 +64,13 @@ def create_checkin(
         raise Conflict(
             _("The cycle %(name)s is closed: a correction by an admin must be dated within it.")
             % {"name": cycle.name}
+        )
+    if outside and now < rollup.cycle_start(cycle, workspace):
+        # Nothing can be reported before the cycle starts: say when it does.
+        raise Invalid(
+            _("The cycle %(name)s starts on %(date)s: check in from then on.")
+            % {"name": cycle.name, "date": date_format(cycle.start_date, "DATE_FORMAT")},
+            field="checked_in_at",
         )
     if outside:
         raise Invalid(

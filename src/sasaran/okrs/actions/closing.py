@@ -7,14 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sasaran.accounts.queries import Grant
 from sasaran.audit.log import changed, record, snapshot
-from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
+from sasaran.errors import Conflict, Invalid, NotFound
 from sasaran.events import publish
 from sasaran.okrs import events, grading
 from sasaran.okrs.actions._common import AnyActor, _visible_or_404
 from sasaran.okrs.models import Cycle, CycleState, KeyResult, Objective, Retrospective
-from sasaran.okrs.permissions import require_admin, require_checkin, require_edit
+from sasaran.okrs.permissions import require_admin, require_grade
 from sasaran.params import UNSET, given
 
 
@@ -105,12 +104,10 @@ def _score_objectives(objectives: list[Objective], krs: list[KeyResult]) -> None
 
 @transaction.atomic
 def grade_key_result(actor: AnyActor, kr: KeyResult, score: Any, reason: str) -> KeyResult:
-    """Owners edit a suggested score, with a reason; the objective's score follows."""
+    """The objective's owner, its team's leads and admins edit a suggested score, with a
+    reason; the objective's score follows."""
     _visible_or_404(actor, kr.objective)
-    require_checkin(actor, kr)
-    if actor.is_system and not actor.may(Grant.EDIT):
-        # A KPI feed checks in; grading is a judgement it does not make.
-        raise Forbidden(_("Sasaran may not change OKRs for this purpose."))
+    require_grade(actor, kr.objective)
     if not isinstance(reason, str):
         raise Invalid(_("Enter text."), field="score_reason")
     if not kr.objective.cycle.is_closed:
@@ -185,8 +182,9 @@ def save_retrospective(
     learnings: str = UNSET,
     root_causes: str = UNSET,
 ) -> Retrospective:
-    """Retrospectives are written at and after the close, so a closed cycle accepts them."""
+    """Retrospectives are written at and after the close, so a closed cycle accepts them; by
+    the objective's owner, its team's leads and admins (who grade it)."""
     fields = given(locals(), "actor", "objective")
     _visible_or_404(actor, objective)
-    require_edit(actor, objective)
+    require_grade(actor, objective)
     return _save_retrospective(actor, objective, fields)

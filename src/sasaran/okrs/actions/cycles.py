@@ -158,6 +158,7 @@ def update_cycle(
     before = snapshot(cycle)
     was_active = cycle.state == CycleState.ACTIVE
     dates_changed = any(k in fields for k in ("start_date", "end_date"))
+    state_changed = fields.get("state", cycle.state) != cycle.state
     _apply(cycle, fields)
     if note:
         cycle.closed_at = None
@@ -177,6 +178,9 @@ def update_cycle(
     if dates_changed:
         # Expected progress, status and forecast all hang on the cycle's dates.
         rollup.recompute_workspace(actor.workspace, actor=actor, cause="cycle dates")
+    elif state_changed:
+        # A planned cycle's statuses read "not started" until it is activated.
+        rollup.recompute_workspace(actor.workspace, actor=actor, cause="cycle state")
     return cycle
 
 

@@ -298,7 +298,7 @@ def _override(fields: dict, kr: KeyResult) -> None:
     _text(fields, "status_override_reason", max_length=2000)
     value = fields.get("status_override") or ""
     if value:
-        _choice(fields, "status_override", [s.value for s in Status])
+        _choice(fields, "status_override", [s.value for s in Status if s != Status.NOT_STARTED])
         reason = (fields.get("status_override_reason") or "").strip()
         if not reason:
             raise Invalid(_("Say why you override the status."), field="status_override_reason")

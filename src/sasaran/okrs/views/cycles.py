@@ -4,7 +4,11 @@ retrospectives; celebrate its wins; carry its unfinished key results into the ne
 Every write goes through okrs.actions (create_cycle, update_cycle, close_cycle, carry_over).
 """
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -14,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from sasaran.errors import Forbidden, Invalid
-from sasaran.okrs import actions, grading, queries
+from sasaran.accounts import teamtree
+from sasaran.errors import Conflict, Forbidden, Invalid
+from sasaran.okrs import actions, carrying, explore, grading, queries
 from sasaran.okrs.forms import SCORE_CHOICES, CycleForm
 from sasaran.okrs.models import CheckIn, Cycle, CycleState, KeyResult, Retrospective
-from sasaran.okrs.permissions import require_admin, require_edit, visibility_q
+from sasaran.okrs.permissions import can_grade, require_admin, require_edit, visibility_q
 from sasaran.web.pages import actor_page
 
 RETRO_FIELDS = ("what_worked", "learnings", "root_causes")
@@ -187,6 +192,7 @@ def cycle_close(request, cycle_id: int):
     errors: dict[int, str] = {}
     page_error = ""
     status = 200
+    confirming = False
     for row in rows:
         retro = row["retro"]
         row["retro_values"] = {f: getattr(retro, f) if retro else "" for f in RETRO_FIELDS}
@@ -214,14 +220,18 @@ def cycle_close(request, cycle_id: int):
             row["retro_values"] = values
             if row["retro"] is not None or any(v.strip() for v in values.values()):
                 retrospectives[row["obj"].pk] = values
-        if not errors:
+        if not errors and request.POST.get("confirm") != "1":
+            # A first submit only asks: closing freezes the cycle (and may be early).
+            confirming = True
+        elif not errors:
             try:
                 actions.close_cycle(actor, cycle, scores=scores, retrospectives=retrospectives)
             except Invalid as exc:
                 page_error = exc.message
             else:
                 return redirect("cycle-celebrate", cycle.pk)
-        status = 422
+        if not confirming:
+            status = 422
     for row in rows:
         for kr in row["krs"]:
             kr.error = errors.get(kr.pk, "")
@@ -236,9 +246,129 @@ def cycle_close(request, cycle_id: int):
             "error_count": len(errors),
             "page_error": page_error,
             "n_krs": sum(len(r["krs"]) for r in rows),
+            "confirming": confirming,
+            "facts": _close_facts(actor, cycle),
         },
         status=status,
     )
+
+
+# "No check-in this month": none within this many days before the close.
+QUIET_DAYS = 30
+
+
+def _close_facts(actor, cycle: Cycle) -> dict:
+    """What the close confirmation states: the key results nobody has checked in on for a month
+    (their score is their last known progress) and how early the cycle closes."""
+    now = timezone.now()
+    today = timezone.localtime(now, ZoneInfo(actor.workspace.time_zone)).date()
+    quiet = (
+        KeyResult.objects.filter(objective__cycle=cycle)
+        .filter(
+            Q(last_checkin_at__isnull=True)
+            | Q(last_checkin_at__lt=now - dt.timedelta(days=QUIET_DAYS))
+        )
+        .count()
+    )
+    return {"quiet": quiet, "days_early": max((cycle.end_date - today).days, 0)}
+
+
+class _Refused(Exception):
+    """Rolls back one objective's grading when a score or the retrospective is refused."""
+
+
+@actor_page
+def cycle_grade(request, cycle_id: int):
+    """After the close: the objectives the reader may grade (their own, their teams' as a lead,
+    all for an admin), each saved on its own: its key results' scores (a reason when one
+    departs from the suggestion) and its retrospective."""
+    actor = request.actor
+    cycle = queries.get_cycle(actor, cycle_id)
+    rows = [r for r in _grading_rows(actor, cycle) if can_grade(actor, r["obj"])]
+    for row in rows:
+        row["obj"].cycle = cycle
+    errors: dict[int, str] = {}
+    retro_error: dict[int, str] = {}
+    for row in rows:
+        retro = row["retro"]
+        row["retro_values"] = {f: getattr(retro, f) if retro else "" for f in RETRO_FIELDS}
+        for kr in row["krs"]:
+            kr.chosen = f"{kr.suggested if kr.score is None else kr.score:.1f}"
+            kr.reason = kr.score_reason
+    status = 200
+    if request.method == "POST":
+        if not cycle.is_closed:
+            raise Conflict(_("Key results are graded when their cycle is closed."))
+        row = next((r for r in rows if str(r["obj"].pk) == request.POST.get("objective")), None)
+        if row is None:
+            raise Forbidden(
+                _(
+                    "Only the objective's owner, its team's leads and admins may grade it and "
+                    "write its retrospective."
+                )
+            )
+        try:
+            with transaction.atomic():
+                _grade_objective(actor, row, request.POST, errors, retro_error)
+        except _Refused:
+            status = 422
+        else:
+            messages.success(
+                request, _("Grades of “%(title)s” saved.") % {"title": row["obj"].title}
+            )
+            return redirect(f"{reverse('cycle-grade', args=[cycle.pk])}#obj-{row['obj'].pk}")
+    for row in rows:
+        row["retro_error"] = retro_error.get(row["obj"].pk, "")
+        for kr in row["krs"]:
+            kr.error = errors.get(kr.pk, "")
+            kr.chosen_band = _band(kr.chosen)
+    return render(
+        request,
+        "okrs/cycles/grade.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "score_choices": SCORE_BAND_CHOICES,
+            "error_count": len(errors) + len(retro_error),
+        },
+        status=status,
+    )
+
+
+def _grade_objective(actor, row, posted, errors: dict, retro_error: dict) -> None:
+    """Apply one objective's posted scores and retrospective; on any refusal, note it and raise
+    _Refused (the caller's transaction then keeps nothing of it)."""
+    obj = row["obj"]
+    for kr in row["krs"]:
+        kr.objective = obj  # loaded already (with its cycle): no query per key result
+        kr.chosen = posted.get(f"score-{kr.pk}", kr.chosen)
+        kr.reason = posted.get(f"reason-{kr.pk}", "").strip()
+        try:
+            score = float(kr.chosen)
+        except ValueError:
+            errors[kr.pk] = _("Choose a score from 0.0 to 1.0.")
+            continue
+        if kr.score is not None and abs(score - kr.score) < 1e-9 and kr.reason == kr.score_reason:
+            continue  # unchanged: no grade entry in the history
+        if abs(score - kr.suggested) > 1e-9 and not kr.reason:
+            errors[kr.pk] = _(
+                "Say why you score it %(score)s instead of the suggested %(suggested)s."
+            ) % {"score": kr.chosen, "suggested": f"{kr.suggested:.1f}"}
+            continue
+        try:
+            actions.grade_key_result(actor, kr, score, kr.reason)
+        except Invalid as exc:
+            errors[kr.pk] = exc.message
+    values = {f: posted.get(f"{f}-{obj.pk}", "") for f in RETRO_FIELDS}
+    row["retro_values"] = values
+    before = {f: getattr(row["retro"], f) if row["retro"] else "" for f in RETRO_FIELDS}
+    if {f: v.strip() for f, v in values.items()} != before:
+        try:
+            actions.save_retrospective(actor, obj, **values)
+        except Invalid as exc:
+            retro_error[obj.pk] = exc.message
+    if errors or retro_error:
+        raise _Refused
 
 
 @actor_page
@@ -303,13 +433,18 @@ def _win_notes(actor, cycle: Cycle) -> tuple[list[CheckIn], int]:
     return [by_id[pk] for pk in shown], len(kept) - len(shown)
 
 
-def _carry_candidates(actor, cycle: Cycle):
-    """Unfinished KRs of the cycle on objectives the actor may edit, grouped by objective."""
+def _carry_candidates(actor, cycle: Cycle, teams: set[int] | None):
+    """Unfinished KRs of the cycle on objectives the actor may edit (of `teams` when given),
+    grouped by objective."""
+    krs = queries.visible_key_results(actor).filter(
+        Q(progress__lt=1.0) | Q(progress__isnull=True), objective__cycle=cycle
+    )
+    if teams is not None:
+        krs = krs.filter(objective__team_id__in=teams)
     krs = list(
-        queries.visible_key_results(actor)
-        .filter(Q(progress__lt=1.0) | Q(progress__isnull=True), objective__cycle=cycle)
-        .select_related("objective__team", "owner")
-        .order_by("objective__team__name", "objective__position", "objective_id", "position")
+        krs.select_related("objective__team", "owner").order_by(
+            "objective__team__name", "objective__position", "objective_id", "position"
+        )
     )
     editable = []
     for kr in krs:
@@ -330,8 +465,16 @@ def _carry_candidates(actor, cycle: Cycle):
     return list(groups.values())
 
 
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
 @actor_page
 def cycle_carry_over(request, cycle_id: int):
+    """Choose a team (with the teams beneath it) and the cycle to carry into; the team's
+    unfinished key results come ticked, except those already in that cycle (shown as such).
+    Without a team every editable key result is listed and none is ticked: carrying every
+    team's work is a choice to make, not a default."""
     actor = request.actor
     if not actor.can_write:
         raise Forbidden(_("Viewers cannot carry key results over."))
@@ -347,31 +490,39 @@ def cycle_carry_over(request, cycle_id: int):
         (t for t in targets if t.start_date > cycle.start_date and t.pk != cycle.parent_id),
         targets[0] if targets else None,
     )
-    groups = _carry_candidates(actor, cycle)
+    params = request.POST if request.method == "POST" else request.GET
+    tree = explore.team_tree(actor)
+    team_id = _int(params.get("team"))
+    if team_id not in {t.id for t in tree}:
+        team_id = None
+    teams = None
+    if team_id is not None:
+        teams = teamtree.descendants({t.id: t.parent_id for t in tree}, [team_id])
+    target = next((t for t in targets if str(t.pk) == params.get("target")), default)
+    groups = _carry_candidates(actor, cycle, teams)
+    all_krs = [kr for g in groups for kr in g["krs"]]
+    existing = (
+        carrying.existing_in(target, [g["obj"] for g in groups], all_krs)
+        if target
+        else carrying.Existing()
+    )
+    for kr in all_krs:
+        kr.in_target = kr.pk in existing.key_results
     error = ""
-    chosen_ids = {kr.pk for g in groups for kr in g["krs"] if not kr.carried_to}
-    target_id = default.pk if default else None
+    chosen_ids = set()
+    if team_id is not None:
+        chosen_ids = {kr.pk for kr in all_krs if not kr.in_target}
     if request.method == "POST":
         chosen_ids = {int(v) for v in request.POST.getlist("kr") if v.isdigit()}
-        target = next((t for t in targets if str(t.pk) == request.POST.get("target")), None)
-        target_id = target.pk if target else None
-        if target is None:
+        if target is None or str(target.pk) != request.POST.get("target"):
             error = _("Choose the cycle to carry the key results into.")
         else:
             try:
-                carried = actions.carry_over(actor, cycle, target, sorted(chosen_ids))
+                result = actions.carry_over(actor, cycle, target, sorted(chosen_ids))
             except Invalid as exc:
                 error = exc.message
             else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(n)s key result carried into %(name)s.",
-                        "%(n)s key results carried into %(name)s.",
-                        len(carried),
-                    )
-                    % {"n": len(carried), "name": target.name},
-                )
+                _say_carried(request, result, target)
                 return redirect(f"{reverse('okrs')}?{urlencode({'cycle': target.pk})}")
     return render(
         request,
@@ -380,7 +531,10 @@ def cycle_carry_over(request, cycle_id: int):
             "cycle": cycle,
             "groups": groups,
             "targets": targets,
-            "target_id": target_id,
+            "target": target,
+            "target_id": target.pk if target else None,
+            "team_options": [(t.id, "\u00a0\u00a0" * (len(t.path) - 1) + t.name) for t in tree],
+            "team_id": team_id,
             "chosen": chosen_ids,
             "error": error,
         },
@@ -388,11 +542,51 @@ def cycle_carry_over(request, cycle_id: int):
     )
 
 
+def _say_carried(request, result, target: Cycle) -> None:
+    n, already = len(result.created), len(result.already)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s key result carried into %(name)s.",
+            "%(n)s key results carried into %(name)s.",
+            n,
+        )
+        % {"n": n, "name": target.name},
+    )
+    if already:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s key result was already in %(name)s and was not copied again.",
+                "%(n)s key results were already in %(name)s and were not copied again.",
+                already,
+            )
+            % {"n": already, "name": target.name},
+        )
+    if result.unaligned:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s carried objective is aligned to nothing: its parent was not carried "
+                "and does not span %(name)s (%(titles)s).",
+                "%(n)s carried objectives are aligned to nothing: their parents were not "
+                "carried and do not span %(name)s (%(titles)s).",
+                len(result.unaligned),
+            )
+            % {
+                "n": len(result.unaligned),
+                "name": target.name,
+                "titles": ", ".join(f"“{o.title}”" for o in result.unaligned),
+            },
+        )
+
+
 urlpatterns = [
     path("cycles/", cycle_list, name="cycles"),
     path("cycles/new/", cycle_new, name="cycle-new"),
     path("cycles/<int:cycle_id>/activate/", cycle_activate, name="cycle-activate"),
     path("cycles/<int:cycle_id>/close/", cycle_close, name="cycle-close"),
+    path("cycles/<int:cycle_id>/grade/", cycle_grade, name="cycle-grade"),
     path("cycles/<int:cycle_id>/celebrate/", cycle_celebrate, name="cycle-celebrate"),
     path("cycles/<int:cycle_id>/carry-over/", cycle_carry_over, name="cycle-carry-over"),
 ]

@@ -19,8 +19,8 @@ from sasaran.accounts.queries import Actor
 from sasaran.errors import Conflict, Forbidden, Invalid
 from sasaran.okrs import actions, queries, rollup
 from sasaran.okrs.history import for_reader, history_of
-from sasaran.okrs.models import STATUS_CHOICES, CheckIn, KeyResult, Objective, Retrospective
-from sasaran.okrs.permissions import guard_open, require_checkin, require_edit
+from sasaran.okrs.models import OVERRIDE_CHOICES, CheckIn, KeyResult, Objective, Retrospective
+from sasaran.okrs.permissions import can_grade, guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
 from sasaran.okrs.views.history import history_items
 from sasaran.web.fragments import format_value, places
@@ -109,10 +109,12 @@ def _objective_context(
     writable = _may(guard_open, actor, cycle)
     can_edit = writable and _may(require_edit, actor, obj)
     retrospective = Retrospective.objects.filter(objective=obj).first() if cycle.is_closed else None
+    # Before its cycle starts a KR takes no check-in (the action refuses the date): no form.
+    not_started = rollup.not_started(cycle, workspace, now)
     rows = []
     for kr in krs:
         row = queries.kr_row(kr, cycle, now)
-        may_checkin = writable and _may(require_checkin, actor, kr)
+        may_checkin = writable and not not_started and _may(require_checkin, actor, kr)
         rows.append(
             {
                 **row,
@@ -132,6 +134,7 @@ def _objective_context(
         "cycle": cycle,
         "can_edit": can_edit,
         "can_save_template": can_edit and actor.is_admin,
+        "can_grade": cycle.is_closed and can_grade(actor, obj),
         "retrospective": retrospective,
         "parent": parent,
         "children": children,
@@ -141,7 +144,7 @@ def _objective_context(
         "feed_more": feed[FEED_SHOWN:],
         "history": history[:HISTORY_SHOWN],
         "history_more": history[HISTORY_SHOWN:],
-        "status_choices": STATUS_CHOICES,
+        "status_choices": OVERRIDE_CHOICES,
         "confidence_choices": list(CONFIDENCE_LABELS.items()),
     }
 
@@ -358,7 +361,7 @@ def _standalone(request, kr, template: str, form: dict, status: int = 200) -> Ht
                 "obj": kr.objective,
                 "milestones": milestones,
                 "form": form,
-                "status_choices": STATUS_CHOICES,
+                "status_choices": OVERRIDE_CHOICES,
                 "confidence_choices": list(CONFIDENCE_LABELS.items()),
             },
             status=status,

@@ -17,4 +17,7 @@
   });
   var errs = document.getElementById("close-errors");
   if (errs) errs.focus();
+  // The confirmation of a close sits below the form: bring it into view and to the reader.
+  var confirm = document.getElementById("confirm-close");
+  if (confirm && !errs) confirm.focus();
 })();

@@ -43,9 +43,10 @@ def status_badge(status) -> SafeString:
 
 
 @register.simple_tag
-def progress_bar(progress, expected=None) -> SafeString:
-    """Progress and expected progress as fractions (None: unknown / no marker)."""
-    return fragments.progress_bar(progress, expected)
+def progress_bar(progress, expected=None, status=None) -> SafeString:
+    """Progress and expected progress as fractions (None: unknown / no marker); no bar when
+    `status` is "not_started"."""
+    return fragments.progress_bar(progress, expected, status)
 
 
 @register.simple_tag
