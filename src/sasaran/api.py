@@ -110,11 +110,13 @@ def on_http_error(request, exc: HttpError):
 def _register() -> None:
     from sasaran.accounts.api import router as accounts_router
     from sasaran.okrs.api import router as okrs_router
+    from sasaran.okrs.comments_api import router as comments_router
     from sasaran.okrs.history_api import router as audit_router
 
     api.add_router("", accounts_router)
     api.add_router("", okrs_router)
     api.add_router("", audit_router)
+    api.add_router("", comments_router)
 
 
 _register()

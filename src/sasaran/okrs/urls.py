@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("sasaran.okrs.views.home")),
     path("", include("sasaran.okrs.views.explorer")),
     path("", include("sasaran.okrs.views.objective")),
+    path("", include("sasaran.okrs.views.comments")),
     path("", include("sasaran.okrs.views.editing")),
     path("", include("sasaran.okrs.views.cycles")),
 ]
