@@ -78,11 +78,13 @@ def on_action_error(request, exc: ActionError):
 def on_validation_error(request, exc: ValidationError):
     errors = []
     for err in exc.errors:
-        loc = [
-            str(part)
-            for part in err.get("loc", [])
-            if part not in ("body", "payload", "query", "path")
-        ]
+        # ("body", "payload", "title") -> "title": drop where the value came from and the
+        # parameter's name, only at the front (a field may itself be called "body").
+        loc = [str(part) for part in err.get("loc", [])]
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
         message = str(err.get("msg") or "Invalid value.").removeprefix("Value error, ")
         errors.append({"field": ".".join(loc) or None, "message": message})
     first = errors[0] if errors else {"field": None, "message": _("Invalid input.")}
