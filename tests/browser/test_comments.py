@@ -1,5 +1,5 @@
-"""In the browser: comment on an objective with an @mention and on a key result, and edit the
-comment; each appears in the feed in place, without a reload."""
+"""In the browser: comment on an objective with an @mention (picked from the suggestions) and on
+a key result, and edit the comment; each appears in the feed in place, without a reload."""
 
 import re
 
@@ -28,7 +28,13 @@ def test_a_comment_with_a_mention_appears_in_the_feed_without_a_reload(
     feed = page.locator("#checkin-feed")
 
     feed.get_by_text("Comment on the objective", exact=True).click()
-    feed.get_by_label("Comment", exact=True).fill("Great start, @teammate: **ship it**")
+    field = feed.get_by_label("Comment", exact=True)
+    field.fill("Great start, ")
+    field.press_sequentially("@tom")  # suggestions by name; Enter picks the first
+    expect(page.get_by_role("option", name="Tomi Teammate (@teammate)")).to_be_visible()
+    page.keyboard.press("Enter")
+    field.press_sequentially(": **ship it**")
+    expect(field).to_have_value("Great start, @teammate : **ship it**")
     feed.get_by_role("button", name="Post comment").click()
 
     expect(feed.get_by_role("status")).to_have_text("Comment posted.")

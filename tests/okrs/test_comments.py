@@ -15,6 +15,7 @@ from sasaran.okrs import actions, events
 from sasaran.okrs.comments import MAX_BODY, body_html, get_comment
 from sasaran.okrs.mentions import handles_in, resolve
 from sasaran.okrs.models import Comment, Mention
+from tests.conftest import _member
 from tests.okrs.helpers import key_result, objective
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -415,3 +416,20 @@ def test_the_page_query_count_does_not_grow_with_comments(
             assert client.get(f"/objectives/{obj.pk}/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_mention_suggestions_offer_the_people_around_the_objective(
+    client, actor_of, owner, teammate, seller, private, workspace
+):
+    key_result(actor_of(owner), private, title="Term sheets", owner_id=teammate.pk)
+    # Another member shares the teammate's short handle: the suggestion is the whole email.
+    _member(workspace, "teammate@other.example", "member", "Tia Other")
+    client.force_login(owner)
+    html = client.get(f"/objectives/{private.pk}/").content.decode()
+    people = html.split('<datalist id="mention-people">')[1].split("</datalist>")[0]
+    assert '<option value="owner" label="Olga Owner">' in people
+    assert '<option value="teammate@example.com" label="Tomi Teammate">' in people
+    assert "seller" not in people  # cannot see the private objective
+    assert 'data-mentions="mention-people"' in html
+    client.force_login(seller)
+    assert client.get(f"/objectives/{private.pk}/").status_code == 404

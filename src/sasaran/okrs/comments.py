@@ -107,6 +107,40 @@ def _who_can_see(objective: Objective, memberships: list[Membership]) -> set[int
     return readers
 
 
+def people_to_mention(objective: Objective, extra_ids: set[int]) -> list[tuple[str, str]]:
+    """(handle, name) of the people around an objective, for the comment field's suggestions:
+    its owner, its team's members and `extra_ids` (its key results' owners, commenters), as
+    far as they may see it. Anyone else can still be mentioned by typing the handle. The short
+    handle when no other member of the workspace shares it, else the whole email."""
+    ids = {objective.owner_id, *extra_ids} - {None}
+    match = Q(user_id__in=ids)
+    if objective.team_id is not None:
+        match |= Q(user__team_members__team_id=objective.team_id)
+    memberships = list(
+        Membership.objects.filter(match, workspace_id=objective.workspace_id)
+        .select_related("user")
+        .distinct()
+    )
+    readers = _who_can_see(objective, memberships)
+    memberships = [m for m in memberships if m.user_id in readers]
+    if not memberships:
+        return []
+    shorts = {mentions.short_handle(m.user.email) for m in memberships}
+    shared = Q()
+    for short in shorts:
+        shared |= Q(user__email__istartswith=short + "@")
+    taken: dict[str, int] = {}
+    for email in Membership.objects.filter(shared, workspace_id=objective.workspace_id).values_list(
+        "user__email", flat=True
+    ):
+        taken[mentions.short_handle(email)] = taken.get(mentions.short_handle(email), 0) + 1
+    out = []
+    for m in sorted(memberships, key=lambda m: m.user.display_name.lower()):
+        short = mentions.short_handle(m.user.email)
+        out.append((short if taken.get(short) == 1 else m.user.email.lower(), m.user.display_name))
+    return out
+
+
 # ---- rendering -------------------------------------------------------------------------------
 
 
