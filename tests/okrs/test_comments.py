@@ -5,6 +5,7 @@ and the events say, and the objective page's feed in a constant number of querie
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from sasaran.accounts.queries import actor_for
 from sasaran.audit.models import AuditEntry
@@ -102,6 +103,12 @@ def test_a_too_long_comment_is_refused_whole_and_nothing_is_saved(actor_of, owne
     assert not Comment.objects.exists() and not AuditEntry.objects.filter(object_type="comment")
     # Exactly the limit is fine.
     actions.add_comment(actor_of(owner), objective_id=okr[0].pk, body="x" * MAX_BODY)
+
+
+def test_the_length_limit_is_said_in_the_readers_language(actor_of, owner, okr):
+    with translation.override("id"), pytest.raises(Invalid) as refused:
+        actions.add_comment(actor_of(owner), objective_id=okr[0].pk, body="x" * 12345)
+    assert "paling banyak 10.000 karakter; komentar ini 12.345 karakter" in refused.value.message
 
 
 def test_a_comment_on_a_closed_cycle_is_allowed(actor_of, admin, owner, okr):

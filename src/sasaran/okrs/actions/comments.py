@@ -4,6 +4,7 @@ deleted comment's words are gone everywhere, its having been there is not."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from sasaran.audit.log import record
@@ -36,7 +37,10 @@ def _body(body) -> str:
                 "A comment is at most %(max)s characters; this one has %(n)s. "
                 "Shorten it, or split it into two comments."
             )
-            % {"max": f"{MAX_BODY:,}", "n": f"{len(body):,}"},
+            % {
+                "max": number_format(MAX_BODY, force_grouping=True),
+                "n": number_format(len(body), force_grouping=True),
+            },
             field="body",
         )
     return body

@@ -4,6 +4,7 @@ Two queries for the comments (rows, then their mentions), whatever their number.
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from sasaran.accounts.queries import Actor
@@ -30,9 +31,9 @@ def with_comments(
     and on its key results), newest first."""
     state = state or {}
     may = _may_comment(actor)
-    comments = list(visible_comments(actor).filter(objective=obj).order_by("-created_at", "-id"))[
-        :limit
-    ]
+    comments = list(
+        visible_comments(actor).filter(objective=obj).order_by("-created_at", "-id")[:limit]
+    )
     for c in comments:
         c.objective = obj
         c.html = body_html(c, actor.user_id)
@@ -68,5 +69,5 @@ def comment_context(actor: Actor, obj: Objective, state: dict | None, rows: list
             "Markdown, at most %(max)s characters. Mention someone who can see this objective "
             "with @ and the part of their email before the @ (@ana for ana@example.com)."
         )
-        % {"max": f"{MAX_BODY:,}"},
+        % {"max": number_format(MAX_BODY, force_grouping=True)},
     }

@@ -49,7 +49,7 @@
     field.focus();
   }
 
-  function open(field, found) {
+  function open(field) {
     var p = partial(field);
     close();
     if (!p) return;
