@@ -246,9 +246,11 @@ def test_the_author_edits_their_comment(actor_of, owner, okr):
     assert edited.body == "First" and edited.edited_at is not None
 
 
-def test_nobody_edits_another_members_comment_not_even_an_admin(actor_of, owner, admin, okr):
+def test_nobody_edits_another_members_comment_not_even_an_admin(
+    actor_of, owner, teammate, admin, okr
+):
     comment = actions.add_comment(actor_of(owner), objective_id=okr[0].pk, body="Mine")
-    for other in (admin,):
+    for other in (teammate, admin):
         with pytest.raises(Forbidden):
             actions.edit_comment(actor_of(other), comment.pk, body="Theirs")
     assert Comment.objects.get(pk=comment.pk).body == "Mine"
