@@ -38,10 +38,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "web": {"okrs", "accounts", "audit", "events", "scheduler"},
 }
 # Modules every app may use: errors, typed parameters, API types, settings helpers, the
-# read-only admin base, rate limits and the cache they count in, CSV files.
+# read-only admin base, rate limits and the cache they count in, CSV files, the markdown allow-list.
 SHARED = {
     *("errors", "params", "apitypes", "schemas", "envconf"),
-    *("readonlyadmin", "ratelimit", "dbcache", "csvfile"),
+    *("readonlyadmin", "ratelimit", "dbcache", "csvfile", "richtext"),
 }
 # The composition root wires everything together (routers, URLs, settings, the CLI).
 ROOT = {"api", "urls", "settings", "cli", "wsgi"}

@@ -78,11 +78,13 @@ def on_action_error(request, exc: ActionError):
 def on_validation_error(request, exc: ValidationError):
     errors = []
     for err in exc.errors:
-        loc = [
-            str(part)
-            for part in err.get("loc", [])
-            if part not in ("body", "payload", "query", "path")
-        ]
+        # ("body", "payload", "title") -> "title": drop where the value came from and the
+        # parameter's name, only at the front (a field may itself be called "body").
+        loc = [str(part) for part in err.get("loc", [])]
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
         message = str(err.get("msg") or "Invalid value.").removeprefix("Value error, ")
         errors.append({"field": ".".join(loc) or None, "message": message})
     first = errors[0] if errors else {"field": None, "message": _("Invalid input.")}
@@ -110,11 +112,13 @@ def on_http_error(request, exc: HttpError):
 def _register() -> None:
     from sasaran.accounts.api import router as accounts_router
     from sasaran.okrs.api import router as okrs_router
+    from sasaran.okrs.comments_api import router as comments_router
     from sasaran.okrs.history_api import router as audit_router
 
     api.add_router("", accounts_router)
     api.add_router("", okrs_router)
     api.add_router("", audit_router)
+    api.add_router("", comments_router)
 
 
 _register()

@@ -64,13 +64,24 @@ ENDPOINTS = [
     ("delete", "/key-results/{product_kr}", None),
     ("get", "/key-results/{product_kr}/check-ins", None),
     ("post", "/key-results/{product_kr}/check-ins", {"value": 30, "confidence": 4}),
+    ("get", "/objectives/{product_obj}/comments", None),
+    ("post", "/objectives/{product_obj}/comments", {"body": "Nice"}),
+    ("get", "/key-results/{product_kr}/comments", None),
+    ("post", "/key-results/{product_kr}/comments", {"body": "Why?"}),
+    ("get", "/comments/{product_comment}", None),
+    ("patch", "/comments/{product_comment}", {"body": "Changed"}),
+    ("delete", "/comments/{product_comment}", None),
     ("get", "/audit", None),
     ("get", "/templates", None),
 ]
 READS = [e for e in ENDPOINTS if e[0] == "get"]
 WRITES = [e for e in ENDPOINTS if e[0] != "get"]
+# Comments: any member who can see the objective comments; only the author edits (below).
+COMMENT_WRITES = [e for e in WRITES if "comments" in e[1]]
 # Writes to the OKRs of the Product team, which its members may make and nobody else may.
-PRODUCT_OKR_WRITES = [e for e in WRITES if re.search(r"objectives|key-results", e[1])]
+PRODUCT_OKR_WRITES = [
+    e for e in WRITES if re.search(r"objectives|key-results", e[1]) and e not in COMMENT_WRITES
+]
 ADMIN_WRITES = [e for e in WRITES if re.search(r"teams|members|cycles", e[1])]
 # Everyone manages their own API tokens (a viewer reads through one).
 OWN_TOKEN_WRITES = [e for e in WRITES if e[1].startswith("/tokens")]
@@ -94,6 +105,9 @@ def ids(org, owner, teammate, company, product, growth, cycle):
         "cycle_start": cycle.start_date.isoformat(),
         "product_obj": org.product_obj.pk,
         "product_kr": org.product_kr.pk,
+        "product_comment": actions.add_comment(
+            actor_for(owner), objective_id=org.product_obj.pk, body="Ship it"
+        ).pk,
     }
 
 
@@ -311,6 +325,18 @@ def test_member_may_check_in_on_a_key_result_they_own_in_another_team(
         {"value": 1, "confidence": 4},
     )
     assert other.status_code == 403
+
+
+@pytest.mark.parametrize("endpoint", COMMENT_WRITES, ids=_label)
+def test_a_member_of_another_team_comments_but_changes_only_their_own_comments(
+    endpoint, ids, api_client, seller, owner
+):
+    response = request(api_client(seller), endpoint, ids)
+    if endpoint[0] == "post":
+        assert response.status_code == 201, response.content
+    else:
+        assert response.status_code == 403, response.content
+        assert request(api_client(owner), endpoint, ids).status_code in (200, 204)
 
 
 # ---- private objectives ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from sasaran.accounts.models import ApiToken, Membership, Team, hash_token
 from sasaran.okrs import actions
-from sasaran.okrs.models import Cycle, CycleState, KeyResult, Objective
+from sasaran.okrs.models import Comment, Cycle, CycleState, KeyResult, Objective
 from sasaran.wsgi import application
 
 TOKEN = "sas_schemathesis-admin-token"
@@ -97,6 +97,8 @@ def token(
         o, obj, title="Churn", direction="decrease", start_value=10, target_value=2
     )
     actions.create_checkin(o, kr.pk, value=10, confidence=4)
+    actions.add_comment(a, objective_id=obj.pk, body="Looks **good**, @owner")
+    actions.add_comment(o, key_result_id=kr.pk, body="On it")
     old = actions.create_objective(a, title="Old", cycle_id=closed.pk, team_id=product.pk)
     actions.create_key_result(a, old, title="Old KR", target_value=10)
     actions.close_cycle(a, closed)
@@ -123,6 +125,7 @@ def real_ids(token, workspace):
         "objective_id": ids(Objective.objects.filter(workspace=workspace)),
         "kr_id": ids(KeyResult.objects.filter(objective__workspace=workspace)),
         "key_result_id": ids(KeyResult.objects.filter(objective__workspace=workspace)),
+        "comment_id": ids(Comment.objects.filter(objective__workspace=workspace)),
     }
 
 

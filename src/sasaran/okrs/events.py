@@ -105,3 +105,39 @@ class CycleActivated(Event):
 class CycleClosed(Event):
     name = "okrs.cycle_closed"
     cycle_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentAdded(Event):
+    """A comment on an objective (`key_result_id` None) or on one of its key results.
+    `mentioned_user_ids`: the members it mentions (each may see the objective), for the
+    notifications app to tell them; the author may be among them."""
+
+    name = "okrs.comment_added"
+    comment_id: int
+    objective_id: int
+    key_result_id: int | None
+    mentioned_user_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentEdited(Event):
+    """`newly_mentioned_user_ids`: members the edit mentions who were not mentioned before."""
+
+    name = "okrs.comment_edited"
+    comment_id: int
+    objective_id: int
+    key_result_id: int | None
+    mentioned_user_ids: tuple[int, ...]
+    newly_mentioned_user_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentDeleted(Event):
+    """`author_id`: who wrote it (an admin may delete another member's comment)."""
+
+    name = "okrs.comment_deleted"
+    comment_id: int
+    objective_id: int
+    key_result_id: int | None
+    author_id: int | None

@@ -322,3 +322,57 @@ class ObjectiveTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Comment(models.Model):
+    """A member's comment on an objective or on one of its key results (markdown, rendered
+    sanitised). `objective` is always set, also for a comment on a key result, so visibility and
+    the objective page's feed read one column; `key_result` is set for a comment on a KR.
+    Deleting a comment removes the row (its text is gone); the audit log keeps the fact."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="comments")
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Mention", related_name="mentioned_in", blank=True
+    )
+
+    # The objective page's feed mixes comments and check-ins; templates tell them apart by this.
+    is_comment = True
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["objective", "-created_at"]),
+            models.Index(fields=["key_result", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        # The audit log names what was commented on (a comment has no title of its own).
+        target = self.key_result if self.key_result_id else self.objective
+        return target.title
+
+
+class Mention(models.Model):
+    """A member named in a comment, with the handle as written (to mark it when rendering)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mention_rows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_mentions"
+    )
+    handle = models.CharField(max_length=254)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "handle"], name="one_mention_per_handle")
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"

@@ -142,3 +142,27 @@ def guard_open(actor: Actor, cycle: Cycle) -> str:
     raise Conflict(
         _("The cycle %(name)s is closed: its OKRs can no longer be changed.") % {"name": cycle.name}
     )
+
+
+def require_comment(actor: Actor) -> None:
+    """Members and admins comment on what they can see (the caller checks that); viewers read
+    only, and Sasaran does not comment. Closed cycles stay open to comments: a comment changes
+    no OKR, and the talk after a close is part of learning from it."""
+    if actor.is_system:
+        raise Forbidden(_("Sasaran does not write comments."))
+    if not actor.can_write:
+        raise Forbidden(_("Viewers may read comments but not write them."))
+
+
+def require_comment_author(actor: Actor, author_id: int | None) -> None:
+    """Only its author edits a comment (an edit puts words in the author's mouth)."""
+    require_comment(actor)
+    if author_id is None or author_id != actor.user_id:
+        raise Forbidden(_("Only its author may edit a comment."))
+
+
+def require_comment_delete(actor: Actor, author_id: int | None) -> None:
+    """Its author or an admin deletes a comment (the audit log says who)."""
+    require_comment(actor)
+    if not actor.is_admin and (author_id is None or author_id != actor.user_id):
+        raise Forbidden(_("Only its author or an admin may delete a comment."))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("sasaran.okrs.views.attention")),
     path("", include("sasaran.okrs.views.objective")),
     path("", include("sasaran.okrs.views.checkins")),
+    path("", include("sasaran.okrs.views.comments")),
     path("", include("sasaran.okrs.views.editing")),
     path("", include("sasaran.okrs.views.templates")),
     path("", include("sasaran.okrs.views.cycles")),

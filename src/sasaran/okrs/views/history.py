@@ -43,6 +43,9 @@ SENTENCES = {
     ("retrospective", "retrospective"): gettext_lazy(
         "%(who)s wrote the retrospective of “%(name)s”"
     ),
+    ("create", "comment"): gettext_lazy("%(who)s commented on “%(name)s”"),
+    ("update", "comment"): gettext_lazy("%(who)s edited a comment on “%(name)s”"),
+    ("delete", "comment"): gettext_lazy("%(who)s deleted a comment on “%(name)s”"),
 }
 OTHER = gettext_lazy("%(who)s changed “%(name)s”")
 
@@ -108,8 +111,9 @@ def _note(note: str) -> str:
 
 
 def _shows_changes(entry) -> bool:
-    # A creation or deletion is told by its sentence alone: its snapshot is no change.
-    return entry.action not in ("create", "delete")
+    # A creation or deletion is told by its sentence alone: its snapshot is no change. So is
+    # a comment's edit: the audit keeps no comment text, only that it happened.
+    return entry.action not in ("create", "delete") and entry.object_type != "comment"
 
 
 def _names(actor: Actor, entries) -> dict[str, dict[int, str]]:

@@ -22,6 +22,7 @@ from sasaran.okrs.history import for_reader, history_of
 from sasaran.okrs.models import OVERRIDE_CHOICES, CheckIn, KeyResult, Objective, Retrospective
 from sasaran.okrs.permissions import can_grade, guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
+from sasaran.okrs.views.feed import comment_context, with_comments
 from sasaran.okrs.views.history import history_items
 from sasaran.web.fragments import format_value, places
 from sasaran.web.markdown import render_markdown
@@ -75,6 +76,7 @@ def _objective_context(
     *,
     forms: dict[int, dict] | None = None,
     notices: dict[int, tuple[str, str]] | None = None,
+    comments: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the objective page shows, in a constant number of queries."""
     now = timezone.now()
@@ -101,7 +103,9 @@ def _objective_context(
         points[c.key_result_id].append((c.checked_in_at, c.value))
         c.kr = kr_by_id[c.key_result_id]
         c.confidence_label = CONFIDENCE_LABELS.get(c.confidence, "")
-    feed = checkins[::-1][:FEED_LIMIT]
+    # Comments interleaved with check-ins by time (okrs.views.feed); `comments` carries the
+    # comment forms' state after a refused post.
+    feed = with_comments(actor, obj, checkins[::-1][:FEED_LIMIT], FEED_LIMIT, comments)
     history = history_items(
         actor, for_reader(actor, list(history_of(actor, obj.pk)[:HISTORY_LIMIT]))
     )
@@ -130,6 +134,7 @@ def _objective_context(
             }
         )
     return {
+        **comment_context(actor, obj, comments, rows),
         "obj": obj,
         "cycle": cycle,
         "can_edit": can_edit,
