@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 OKRS = Path(__file__).resolve().parents[2] / "src" / "sasaran" / "okrs"
-PURE = ["progress", "status", "forecast", "grading", "alignment"]
+PURE = ["progress", "status", "forecast", "grading", "alignment", "plausibility"]
 
 
 def imports_of(module: str) -> set[str]:

@@ -104,6 +104,25 @@ def percent(fraction: float | None) -> int | None:
     return None if fraction is None else round(float(fraction) * 100)
 
 
+# Past this, a percentage says only that it is huge: "1000000000000000% of target" would draw
+# wider than any column (a far-out value confirmed on purpose, a target next to the start).
+PERCENT_SHOWN = 999
+MINUS = "\u2212"
+
+
+def percent_text(fraction: float | None) -> str:
+    """A ratio as whole percent for text, localised and bounded: 0.81 -> "81", 12.5 -> "> 999",
+    -20 -> "< −999"; unknown -> ""."""
+    pct = percent(fraction)
+    if pct is None:
+        return ""
+    if pct > PERCENT_SHOWN:
+        return f"> {format_number(PERCENT_SHOWN)}"
+    if pct < -PERCENT_SHOWN:
+        return "< " + MINUS + format_number(PERCENT_SHOWN)
+    return format_number(pct) if pct >= 0 else MINUS + format_number(-pct)
+
+
 # reverse() costs ~10 µs, twice a row: each URL's shape is reversed once per script prefix and
 # the id put into it. (Sasaran sets no per-request urlconf, so the URL map is always the same.)
 _URL_MARKER = 2_147_483_647
@@ -271,7 +290,7 @@ def kr_row(k, show_objective: bool = False) -> SafeString:
         values = f"{format_value(k.current_value, k)} / {format_value(k.target_value, k)}"
     attainment: str = _EMPTY
     if k.attainment is not None and k.attainment > 1:
-        attainment = " · " + _labels(language)["of_target"] % {"a": percent(k.attainment)}
+        attainment = " · " + _labels(language)["of_target"] % {"a": percent_text(k.attainment)}
     args = {
         "title": k.title,
         "values": values,
