@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 OKRS = Path(__file__).resolve().parents[2] / "src" / "sasaran" / "okrs"
-PURE = ["progress", "status", "forecast", "grading", "alignment", "plausibility"]
+PURE = ["progress", "status", "forecast", "grading", "alignment", "plausibility", "units"]
 
 
 def imports_of(module: str) -> set[str]:

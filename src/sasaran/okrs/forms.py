@@ -6,20 +6,23 @@ from typing import Any
 
 from django import forms
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from sasaran.errors import Invalid
 from sasaran.limits import grouped, length_hint, number_range_message
+from sasaran.okrs.actions import StartIsTarget
 from sasaran.okrs.models import (
     DIRECTION_CHOICES,
     KIND_CHOICES,
     ObjectiveKind,
     Visibility,
 )
-from sasaran.okrs.actions import StartIsTarget
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS
 
-SCORE_CHOICES = [(f"{i / 10:.1f}", f"{i / 10:.1f}") for i in range(10, -1, -1)]
+# Values are what the close page posts back ("0.7"); labels follow the reader's language ("0,7").
+_score_label = lazy(lambda score: formats.number_format(score, decimal_pos=1), str)
+SCORE_CHOICES = [(f"{i / 10:.1f}", _score_label(i / 10)) for i in range(10, -1, -1)]
 
 # Which key-result fields apply to which kind (the page hides the rest).
 KR_FIELD_KINDS = {
@@ -55,8 +58,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.CharField) and field.max_length and not field.help_text:
-                field.help_text = length_hint(field.max_length)
+            if isinstance(field, forms.CharField) and field.max_length:
+                hint = length_hint(field.max_length)
+                field.help_text = f"{field.help_text} ({hint})" if field.help_text else hint
             if isinstance(field, forms.FloatField):
                 # Not a number, not finite: said as the range, like every other number error.
                 field.error_messages["invalid"] = number_range_message()
@@ -166,7 +170,12 @@ class KeyResultForm(ActionForm):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    unit = forms.CharField(label=_("Unit"), required=False, max_length=30)
+    unit = forms.CharField(
+        label=_("Unit"),
+        required=False,
+        max_length=30,
+        help_text=_("For counts, singular|plural: “case study|case studies”"),
+    )
     currency = forms.CharField(
         label=_("Currency (ISO code)"),
         required=False,

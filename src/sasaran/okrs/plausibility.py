@@ -64,7 +64,9 @@ def readings(text: str) -> list[float]:
     return out
 
 
-def suggestion(text: str, value: float, start: float, target: float, direction: str) -> float | None:
+def suggestion(
+    text: str, value: float, start: float, target: float, direction: str
+) -> float | None:
     """The reading of `text` that is not far, when the one taken (`value`) is: the nearest to
     the target; None when no other reading is plausible (then the page only asks to confirm)."""
     if not is_far(value, start, target, direction):

@@ -67,7 +67,9 @@ def kr_story(
     if reaches:
         trend = _("at this trend it reaches the target")
     else:
-        trend = _("at this trend it ends at %(p)s%% of target") % {"p": grouped(round(projected_progress * 100))}
+        trend = _("at this trend it ends at %(p)s%% of target") % {
+            "p": grouped(round(projected_progress * 100))
+        }
     values = {"status": first, "trend": trend}
     # The trend is weighed against what the first clause ends on: the pace when the confidence
     # clause already said its "but" ("Done, but confidence 2/5 makes it off track; at this trend

@@ -74,7 +74,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "Talk to 30 customers to understand their needs and feedback",
                 "Bicaralah dengan 30 pelanggan untuk memahami kebutuhan dan umpan balik mereka",
                 target=30,
-                unit="customers",
+                unit="customer|customers",
             ),
             _kr(
                 "Get the launch ready with Marketing and Sales",
@@ -146,7 +146,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "Tingkatkan kecepatan sprint dari 42 menjadi 60 poin",
                 start=42,
                 target=60,
-                unit="points",
+                unit="point|points",
             ),
             _kr(
                 "Cut average code review time by 30%, from 20 to 14 hours",
@@ -217,7 +217,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "Publish tiga studi kasus berfokus pada niat tinggi yang menyoroti kisah sukses "
                 "pelanggan",
                 target=3,
-                unit="case studies",
+                unit="case study|case studies",
             ),
             _kr(
                 "Raise the email campaign open rate from 25% to 35%",
@@ -248,7 +248,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 direction="decrease",
                 start=42,
                 target=30,
-                unit="days",
+                unit="day|days",
             ),
             _kr(
                 "Run a win-loss analysis on 100% of closed opportunities",
@@ -274,7 +274,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "Generate 50 new qualified leads from outbound channels",
                 "Generate 50 prospek pemasaran baru yang berkualitas dari saluran pemasaran keluar",
                 target=50,
-                unit="leads",
+                unit="lead|leads",
             ),
             _kr(
                 "Achieve a 10% response rate across all outbound campaigns",
@@ -304,7 +304,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 direction="decrease",
                 start=280,
                 target=240,
-                unit="complaints",
+                unit="complaint|complaints",
             ),
             _kr(
                 "Raise our Net Promoter Score to 65 or higher",

@@ -20,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
+from sasaran.okrs.units import unit_for
+
 STATUS_ICONS = {"on_track": "●", "at_risk": "▲", "off_track": "■", "done": "✓"}
 
 _labels_by_language: dict[str, dict[str, str]] = {}
@@ -76,7 +78,7 @@ def format_value(number, kr) -> str:
         return f"{kr.currency} {text}"
     if kr.kind == "percentage":
         return f"{text}%"
-    return f"{text} {kr.unit}".strip()
+    return f"{text} {unit_for(kr.unit, number)}".strip()
 
 
 # Localised formatting is slow (tens of microseconds a call) and a page repeats the same few

@@ -318,9 +318,7 @@ def _far_question(kr: KeyResult, exc: actions.FarFromRange, typed: str) -> dict[
         "start": format_value(kr.start_value, kr),
         "target": format_value(kr.target_value, kr),
     }
-    guess = plausibility.suggestion(
-        typed, exc.value, kr.start_value, kr.target_value, kr.direction
-    )
+    guess = plausibility.suggestion(typed, exc.value, kr.start_value, kr.target_value, kr.direction)
     if guess is None:
         question = (
             _(
@@ -330,13 +328,10 @@ def _far_question(kr: KeyResult, exc: actions.FarFromRange, typed: str) -> dict[
             % values
         )
         return {"question": question, "value_label": grouped(exc.value)}
-    question = (
-        _(
-            "%(value)s is far outside this key result's range (start %(start)s, target "
-            "%(target)s). Did you mean %(suggestion)s?"
-        )
-        % {**values, "suggestion": format_value(guess, kr)}
-    )
+    question = _(
+        "%(value)s is far outside this key result's range (start %(start)s, target "
+        "%(target)s). Did you mean %(suggestion)s?"
+    ) % {**values, "suggestion": format_value(guess, kr)}
     return {
         "question": question,
         "value_label": grouped(exc.value),
