@@ -64,6 +64,23 @@ def readings(text: str) -> list[float]:
     return out
 
 
+def read_as(text: str, decimal: str) -> float | None:
+    """`text` read in one convention: `decimal` ("." or ",") as the decimal mark and the other
+    as grouping of threes ("1,000,000.5" with "."; "1.000.000,5" with ","); None when it does
+    not read that way."""
+    group = "," if decimal == "." else "."
+    text = re.sub(r"[\s\u00a0\u202f']", "", text.strip())
+    match = re.fullmatch(
+        rf"([+\-−]?)(\d{{1,3}}(?:{re.escape(group)}\d{{3}})+|\d+)(?:{re.escape(decimal)}(\d+))?",
+        text,
+    )
+    if match is None:
+        return None
+    sign, whole, fraction = match.groups()
+    number = float(whole.replace(group, "") + (f".{fraction}" if fraction else ""))
+    return -number if sign in ("-", "−") else number
+
+
 def suggestion(
     text: str, value: float, start: float, target: float, direction: str
 ) -> float | None:

@@ -271,6 +271,11 @@ def _number(raw: str) -> float | str | None:
     raw = raw.strip()
     if not raw:
         return None
+    # Grouped by threes in the reader's convention first ("1,000,000"; "1.000" is a thousand
+    # in Indonesian), then as Django reads a number ("72.5" in Indonesian too, "1e15").
+    number = plausibility.read_as(raw, get_format("DECIMAL_SEPARATOR"))
+    if number is not None:
+        return number
     try:
         return float(sanitize_separators(raw))
     except ValueError:
