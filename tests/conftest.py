@@ -6,8 +6,9 @@ import datetime as dt
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sasaran.accounts.actions import create_token
 from sasaran.accounts.models import Membership, Role, Team, TeamMember, User, Workspace
@@ -21,6 +22,14 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 def fast_password_hasher(settings):
     # Real hashing costs ~0.3 s per user; the tests are about OKRs, not about PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request in Indonesian activates it for the
+    thread (LocaleMiddleware), and code outside a request would then speak it in the next test."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 # Modules every app may use: errors, typed parameters, API types, settings helpers, the
 # read-only admin base, rate limits and the cache they count in, CSV files, the markdown allow-list.
 SHARED = {
-    *("errors", "params", "apitypes", "schemas", "envconf"),
+    *("errors", "params", "apitypes", "schemas", "envconf", "limits"),
     *("readonlyadmin", "ratelimit", "dbcache", "csvfile", "richtext"),
 }
 # The composition root wires everything together (routers, URLs, settings, the CLI).

@@ -5,25 +5,22 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictStr, WithJsonSchema
 
-# The bound of okrs.progress.MAX_MAGNITUDE, written here because a shared module imports no
-# app (tests/test_architecture.py checks that both say the same).
-MAX_MAGNITUDE = 1e15
+from sasaran.limits import MAX_MAGNITUDE, number_range_message
 
 _NUMBER_SCHEMA = {"type": "number", "minimum": -MAX_MAGNITUDE, "maximum": MAX_MAGNITUDE}
 
 
 def _strict_number(value: Any) -> float:
     # bool is an int subclass and "5" is what lax mode would coerce: neither is a number here.
+    # Not a number, not finite, too large: one message, the range (sasaran.limits).
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("Input should be a number")
+        raise ValueError(number_range_message())
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
-        raise ValueError(
-            f"Input should be a finite number between -{MAX_MAGNITUDE:.0e} and {MAX_MAGNITUDE:.0e}"
-        )
+        raise ValueError(number_range_message())
     return number
 
 

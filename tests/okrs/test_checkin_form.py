@@ -82,7 +82,7 @@ def test_inline_errors_sit_next_to_the_field_and_keep_the_input(client, okr, own
         assert response.status_code == status
         html = response.content.decode()
         assert f'id="kr{kr.pk}-value-error"' in html
-        assert "The value must be a finite number." in html
+        assert "Enter a number between −1,000,000,000,000,000 and 1,000,000,000,000,000." in html
         assert 'value="lots"' in html and "Kept wins" in html
         assert f'id="kr{kr.pk}-conf-3" name="confidence" value="3" checked' in html
     assert not CheckIn.objects.exists()

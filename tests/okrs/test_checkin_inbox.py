@@ -166,10 +166,31 @@ def test_a_row_with_a_bad_value_keeps_what_was_typed_and_says_why(client, okrs, 
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "The value must be a finite number." in html
+    assert "Enter a number between −1,000,000,000,000,000 and 1,000,000,000,000,000." in html
     assert 'value="thirty"' in html and "Wizard shipped" in html
     assert 'aria-invalid="true"' in html
     assert not CheckIn.objects.filter(key_result=kr).exists()
+
+
+def test_a_far_out_value_in_a_row_asks_before_saving_then_saves_what_was_confirmed(
+    client, okrs, owner
+):
+    # Activation from 20 to 50: 1,000,000 is far outside (rules §1.7); the row asks, as the
+    # objective page does, keeping the note, and "Yes, save 1,000,000" saves that value.
+    kr = okrs["mine"]
+    client.force_login(owner)
+    typed = row_post(kr, value="1000000", confidence="4", wins="Huge week")
+    response = client.post(f"/check-ins/{kr.pk}/", typed, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "is far outside this key result&#x27;s range" in html
+    assert f'name="kr-{kr.pk}-confirm_out_of_range" value="1000000"' in html
+    assert "Huge week" in html
+    assert not CheckIn.objects.filter(key_result=kr).exists()
+    confirmed = typed | {f"kr-{kr.pk}-confirm_out_of_range": "1000000"}
+    response = client.post(f"/check-ins/{kr.pk}/", confirmed, **HTMX)
+    assert response.status_code == 200
+    assert CheckIn.objects.get(key_result=kr).value == 1_000_000
 
 
 def test_a_row_posted_without_script_lands_on_the_inbox_with_a_confirmation(client, okrs, owner):
@@ -239,7 +260,7 @@ def test_save_all_saves_the_changed_rows_and_one_bad_row_loses_nothing(
     # The bad row kept its input and says why; nothing was saved for it.
     assert not CheckIn.objects.filter(key_result=bad).exists()
     assert 'value="1e999"' in html and "Waiting on legal" in html
-    assert "The value must be a finite number." in html
+    assert "Enter a number between −1,000,000,000,000,000 and 1,000,000,000,000,000." in html
     # The untouched row was not checked in again.
     assert CheckIn.objects.filter(key_result=untouched).count() == 1
 

@@ -75,7 +75,16 @@ def test_it_shows_the_objective_its_krs_feed_history_and_alignment(client, okr, 
     assert "Shipped the wizard" in html and "Email provider" in html
     assert "Olga Owner checked in on the key result “Activation from 20 to 50”" in html
     assert "<svg" in html and "Value over time" in html
-    assert "will reach the target" in _forecast_text(html, kr.pk)
+    # Pace (capped by confidence 2) and forecast told together, the disagreement said.
+    assert _kr_story(html, kr.pk) == (
+        "Done, but confidence 2/5 makes it off track; at this trend it reaches the target."
+    )
+
+
+def _kr_story(html: str, kr_id: int) -> str:
+    start = html.index(f'<article id="kr-{kr_id}"')
+    start = html.index('<p class="story">', start) + len('<p class="story">')
+    return html[start : html.index("</p>", start)]
 
 
 def _kr_head(html: str, kr_id: int) -> str:
@@ -279,10 +288,10 @@ def test_forecast_has_no_more_decimals_than_the_krs_own_values(
         projected = kr.forecast_value
         assert round(projected, places) != round(projected, 2)  # else the test shows nothing
         text = _forecast_text(html, kr.pk)
-        assert text.startswith(format_value(round(projected, places), kr) + " · ")
-        assert format_value(projected, kr) not in text
-        # Projected progress: a whole percent.
-        assert re.search(r"will reach the target|will miss the target \(\d+%\)", text)
+        assert text == format_value(round(projected, places), kr)
+        # Projected progress: a whole percent, told in the KR's story.
+        story = _kr_story(html, kr.pk)
+        assert re.search(r"reaches the target|ends at \d+% of target", story)
 
 
 def _split_at_fold(html: str, section_id: str) -> tuple[str, str]:

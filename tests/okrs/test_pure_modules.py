@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 OKRS = Path(__file__).resolve().parents[2] / "src" / "sasaran" / "okrs"
-PURE = ["progress", "status", "forecast", "grading", "alignment", "cadence", "attention"]
+PURE = [
+    "progress",
+    "status",
+    "forecast",
+    "grading",
+    "alignment",
+    "cadence",
+    "attention",
+    "plausibility",
+    "units",
+]
 
 
 def imports_of(module: str) -> set[str]:

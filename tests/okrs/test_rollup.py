@@ -140,7 +140,13 @@ def test_recompute_from_history_agrees_with_incremental_updates(
         kr = rng.choice(krs)
         at = start + dt.timedelta(days=rng.uniform(0, 28))
         actions.create_checkin(
-            boss, kr.pk, value=rng.uniform(0, 120), confidence=rng.randint(1, 5), checked_in_at=at
+            boss,
+            kr.pk,
+            value=rng.uniform(0, 120),
+            confidence=rng.randint(1, 5),
+            checked_in_at=at,
+            # Any value, far from the decreasing KR's 10 → 2 too: the arithmetic is under test.
+            confirm_out_of_range=True,
         )
         if step % 10 == 0:
             actions.update_key_result(

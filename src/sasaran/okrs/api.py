@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 
 from sasaran import csvfile
 from sasaran.apitypes import Confidence, Id, Number, NumberOrBool, PathId, QueryId, Text
@@ -658,6 +658,11 @@ class CheckInIn(In):
     blockers: Text = Field("", max_length=10000)
     checked_in_at: dt.datetime | None = None
     milestones_done: list[Id] | None = None
+    confirm_out_of_range: StrictBool = Field(
+        False,
+        description="A numeric value more than 10 times the distance from start to target away "
+        "from the start (either side) is refused (422, naming the range) unless this is true.",
+    )
 
 
 def _checkin_out(c: CheckIn, kind: str) -> dict:

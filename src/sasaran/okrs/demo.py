@@ -51,6 +51,7 @@ from sasaran.okrs.models import (
 )
 from sasaran.okrs.permissions import can_edit_in_team
 from sasaran.okrs.progress import STAY_DIRECTIONS, Direction, Kind
+from sasaran.okrs.units import unit_for
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo.json"
 SLUG = "demo"
@@ -795,7 +796,7 @@ class _Writer:
         if self.kind == Kind.CURRENCY:
             return f"{self.spec['currency']} {value:,.0f}"
         number = f"{value:,.{decimals}f}"
-        unit = self.spec.get("unit", "")
+        unit = unit_for(self.spec.get("unit", ""), round(value, decimals))
         if not unit:
             return number
         return f"{number}{unit}" if unit in ("%",) or unit.startswith("/") else f"{number} {unit}"

@@ -6,18 +6,23 @@ from typing import Any
 
 from django import forms
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from sasaran.errors import Invalid
+from sasaran.limits import grouped, length_hint, number_range_message
+from sasaran.okrs.actions import StartIsTarget
 from sasaran.okrs.models import (
     DIRECTION_CHOICES,
     KIND_CHOICES,
     ObjectiveKind,
     Visibility,
 )
-from sasaran.okrs.progress import NUMERIC_KINDS
+from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS
 
-SCORE_CHOICES = [(f"{i / 10:.1f}", f"{i / 10:.1f}") for i in range(10, -1, -1)]
+# Values are what the close page posts back ("0.7"); labels follow the reader's language ("0,7").
+_score_label = lazy(lambda score: formats.number_format(score, decimal_pos=1), str)
+SCORE_CHOICES = [(f"{i / 10:.1f}", _score_label(i / 10)) for i in range(10, -1, -1)]
 
 # Which key-result fields apply to which kind (the page hides the rest).
 KR_FIELD_KINDS = {
@@ -43,9 +48,22 @@ def _id_or_none(value: str | None) -> int | None:
 
 
 class ActionForm(forms.Form):
-    """A form that can take an action's Invalid error back onto the field it names."""
+    """A form that can take an action's Invalid error back onto the field it names. Text fields
+    say their length limit beside the field ("max 300 characters"): the browser's maxlength
+    stops typing there, so the limit is shown before anything is cut, and text over it (pasted
+    past a script, sent without the browser) is refused with the input kept."""
 
     field_map: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                hint = length_hint(field.max_length)
+                field.help_text = f"{field.help_text} ({hint})" if field.help_text else hint
+            if isinstance(field, forms.FloatField):
+                # Not a number, not finite: said as the range, like every other number error.
+                field.error_messages["invalid"] = number_range_message()
 
     def show_error(self, exc: Invalid) -> None:
         field = exc.errors[0]["field"] if exc.errors else None
@@ -67,7 +85,10 @@ class ActionForm(forms.Form):
 class ObjectiveForm(ActionForm):
     title = forms.CharField(label=_("Objective"), required=False, max_length=300)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     cycle_id = forms.TypedChoiceField(label=_("Cycle"), coerce=int, required=False)
     team_id = forms.ChoiceField(label=_("Team"), required=False)
@@ -128,7 +149,10 @@ class ObjectiveForm(ActionForm):
 class KeyResultForm(ActionForm):
     title = forms.CharField(label=_("Key result"), required=False, max_length=300)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     kind = forms.ChoiceField(label=_("Measured as"), choices=KIND_CHOICES, initial="number")
     direction = forms.ChoiceField(
@@ -146,7 +170,12 @@ class KeyResultForm(ActionForm):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    unit = forms.CharField(label=_("Unit"), required=False, max_length=30)
+    unit = forms.CharField(
+        label=_("Unit"),
+        required=False,
+        max_length=30,
+        help_text=_("For counts, singular|plural: “case study|case studies”"),
+    )
     currency = forms.CharField(
         label=_("Currency (ISO code)"),
         required=False,
@@ -178,6 +207,7 @@ class KeyResultForm(ActionForm):
                 self.initial[name] = plain_number(self.initial[name])
         self.fields["owner_id"].choices = [(u.pk, u.display_name) for u in members]
         self.milestone_error = ""
+        self.start_is_target = ""
         self.milestone_rows = self._milestone_rows(milestones)
 
     def _milestone_rows(self, initial) -> list[dict[str, Any]]:
@@ -241,11 +271,18 @@ class KeyResultForm(ActionForm):
         """An untouched extra key-result block on the new-objective page."""
         return not (self.data.get(self.add_prefix("title")) or "").strip()
 
+    @property
+    def make_stay_name(self) -> str:
+        return self.add_prefix("make_stay")
+
     def show_error(self, exc: Invalid) -> None:
         field = exc.errors[0]["field"] if exc.errors else None
         if field == "milestones":
             self.milestone_error = exc.message
             return
+        if isinstance(exc, StartIsTarget):
+            # Asked, not only refused: which kind of key result was meant?
+            self.start_is_target = grouped(exc.value)
         super().show_error(exc)
 
     def action_fields(self, *, creating: bool) -> dict[str, Any]:
@@ -262,6 +299,10 @@ class KeyResultForm(ActionForm):
             fields["owner_id"] = d["owner_id"]
         if kind in NUMERIC_KINDS:
             fields["direction"] = d["direction"]
+            # The answer to "start equals target: keep at least or at most?" (StartIsTarget).
+            stay = self.data.get(self.make_stay_name)
+            if stay in STAY_DIRECTIONS:
+                fields["direction"] = stay
             fields["target_value"] = d["target_value"]
             if d["start_value"] is not None or not creating:
                 fields["start_value"] = d["start_value"]

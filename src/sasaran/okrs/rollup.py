@@ -354,6 +354,19 @@ def announce_status(actor, kr: KeyResult, from_status: str | None, cause: str) -
     publish(events.KeyResultStatusChanged.of(actor, kr, from_status, cause))
 
 
+def kr_pace(kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime) -> str | None:
+    """The automatic status by pace alone (no confidence cap, no override): what the story of
+    a KR compares its status with (okrs.story)."""
+    return auto_status(
+        kr.progress,
+        now=now,
+        start=cycle_start(cycle, workspace),
+        due=kr_due(kr, cycle, workspace),
+        stay=kr.direction in STAY_DIRECTIONS,
+        thresholds=thresholds(workspace),
+    )
+
+
 def kr_expected_progress(
     kr: KeyResult, cycle: Cycle, workspace: Workspace, now: dt.datetime
 ) -> float:

@@ -76,7 +76,7 @@ TEMPLATES: list[dict[str, Any]] = [
             _kr(
                 _("Talk to 30 customers to understand their needs and feedback"),
                 target=30,
-                unit=pgettext_lazy("unit", "customers"),
+                unit=pgettext_lazy("unit", "customer|customers"),
             ),
             _kr(
                 _("Get the launch ready with Marketing and Sales"),
@@ -126,7 +126,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 _("Increase sprint velocity from 42 to 60 points"),
                 start=42,
                 target=60,
-                unit=pgettext_lazy("unit", "points"),
+                unit=pgettext_lazy("unit", "point|points"),
             ),
             _kr(
                 # xgettext:no-python-format
@@ -190,7 +190,7 @@ TEMPLATES: list[dict[str, Any]] = [
             _kr(
                 _("Publish three high-intent case studies of customer success stories"),
                 target=3,
-                unit=pgettext_lazy("unit", "case studies"),
+                unit=pgettext_lazy("unit", "case study|case studies"),
             ),
             _kr(
                 # xgettext:no-python-format
@@ -218,7 +218,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 direction="decrease",
                 start=42,
                 target=30,
-                unit=pgettext_lazy("unit", "days"),
+                unit=pgettext_lazy("unit", "day|days"),
             ),
             _kr(
                 # xgettext:no-python-format
@@ -240,7 +240,7 @@ TEMPLATES: list[dict[str, Any]] = [
             _kr(
                 _("Generate 50 new qualified leads from outbound channels"),
                 target=50,
-                unit=pgettext_lazy("unit", "leads"),
+                unit=pgettext_lazy("unit", "lead|leads"),
             ),
             _kr(
                 # xgettext:no-python-format
@@ -269,7 +269,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 direction="decrease",
                 start=280,
                 target=240,
-                unit=pgettext_lazy("unit", "complaints"),
+                unit=pgettext_lazy("unit", "complaint|complaints"),
             ),
             _kr(
                 _("Raise our Net Promoter Score to 65 or higher"),

@@ -20,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
+from sasaran.okrs.units import unit_for
+
 STATUS_ICONS = {"on_track": "●", "at_risk": "▲", "off_track": "■", "done": "✓", "not_started": "○"}
 # A cycle not started draws no bar: a percentage there would suggest work already done.
 NOT_STARTED = "not_started"
@@ -79,7 +81,7 @@ def format_value(number, kr) -> str:
         return f"{kr.currency} {text}"
     if kr.kind == "percentage":
         return f"{text}%"
-    return f"{text} {kr.unit}".strip()
+    return f"{text} {unit_for(kr.unit, number)}".strip()
 
 
 # Localised formatting is slow (tens of microseconds a call) and a page repeats the same few
@@ -105,6 +107,25 @@ def _number(number: float, language: str) -> str:
 
 def percent(fraction: float | None) -> int | None:
     return None if fraction is None else round(float(fraction) * 100)
+
+
+# Past this, a percentage says only that it is huge: "1000000000000000% of target" would draw
+# wider than any column (a far-out value confirmed on purpose, a target next to the start).
+PERCENT_SHOWN = 999
+MINUS = "\u2212"
+
+
+def percent_text(fraction: float | None) -> str:
+    """A ratio as whole percent for text, localised and bounded: 0.81 -> "81", 12.5 -> "> 999",
+    -20 -> "< −999"; unknown -> ""."""
+    pct = percent(fraction)
+    if pct is None:
+        return ""
+    if pct > PERCENT_SHOWN:
+        return f"> {format_number(PERCENT_SHOWN)}"
+    if pct < -PERCENT_SHOWN:
+        return "< " + MINUS + format_number(PERCENT_SHOWN)
+    return format_number(pct) if pct >= 0 else MINUS + format_number(-pct)
 
 
 # reverse() costs ~10 µs, twice a row: each URL's shape is reversed once per script prefix and
@@ -279,7 +300,7 @@ def kr_row(k, show_objective: bool = False) -> SafeString:
         values = f"{format_value(k.current_value, k)} / {format_value(k.target_value, k)}"
     attainment: str = _EMPTY
     if k.attainment is not None and k.attainment > 1:
-        attainment = " · " + _labels(language)["of_target"] % {"a": percent(k.attainment)}
+        attainment = " · " + _labels(language)["of_target"] % {"a": percent_text(k.attainment)}
     args = {
         "title": k.title,
         "values": values,

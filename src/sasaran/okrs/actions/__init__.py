@@ -3,11 +3,12 @@ the same transaction, events published (okrs.events). One module per concept; ea
 signature is the list of fields it accepts."""
 
 from sasaran.okrs.actions.carry_over import carry_over
-from sasaran.okrs.actions.checkins import create_checkin
+from sasaran.okrs.actions.checkins import FarFromRange, create_checkin
 from sasaran.okrs.actions.closing import close_cycle, grade_key_result, save_retrospective
 from sasaran.okrs.actions.comments import add_comment, delete_comment, edit_comment
 from sasaran.okrs.actions.cycles import create_cycle, delete_cycle, update_cycle
 from sasaran.okrs.actions.key_results import (
+    StartIsTarget,
     create_key_result,
     delete_key_result,
     report_task_counts,
@@ -22,6 +23,8 @@ from sasaran.okrs.actions.objectives import (
 from sasaran.okrs.actions.templates import delete_template, save_objective_as_template
 
 __all__ = [
+    "FarFromRange",
+    "StartIsTarget",
     "add_comment",
     "carry_over",
     "close_cycle",

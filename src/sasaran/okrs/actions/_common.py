@@ -13,6 +13,7 @@ from sasaran.accounts.models import Membership, Team
 from sasaran.accounts.queries import Actor, SystemActor
 from sasaran.errors import Invalid, NotFound
 from sasaran.events import publish
+from sasaran.limits import length_message, number_range_message
 from sasaran.okrs import events
 from sasaran.okrs.models import Cycle, KeyResult, Objective
 from sasaran.okrs.permissions import can_see
@@ -39,9 +40,7 @@ def _text(fields: dict, name: str, *, required: bool = False, max_length: int = 
     if required and not value:
         raise Invalid(_("This field cannot be empty."), field=name)
     if len(value) > max_length:
-        raise Invalid(
-            _("This field is longer than %(n)d characters.") % {"n": max_length}, field=name
-        )
+        raise Invalid(length_message(max_length, len(value)), field=name)
     fields[name] = value
 
 
@@ -65,10 +64,8 @@ def _finite(fields: dict, name: str, *, minimum: float | None = None) -> None:
     if name not in fields:
         return
     value = fields[name]
-    if not _is_number(value):
-        raise Invalid(_("Enter a finite number."), field=name)
-    if abs(value) > MAX_MAGNITUDE:
-        raise Invalid(_("Enter a number between -10^15 and 10^15."), field=name)
+    if not _is_number(value) or abs(value) > MAX_MAGNITUDE:
+        raise Invalid(number_range_message(), field=name)
     if minimum is not None and value < minimum:
         raise Invalid(
             _("Enter a number of at least %(min)s.") % {"min": f"{minimum:g}"}, field=name

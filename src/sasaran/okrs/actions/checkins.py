@@ -12,11 +12,35 @@ from django.utils.translation import gettext as _
 from sasaran.audit.log import changed, record, snapshot
 from sasaran.errors import Conflict, Invalid, NotFound
 from sasaran.events import publish
-from sasaran.okrs import events, rollup
+from sasaran.limits import grouped, number_range_message
+from sasaran.okrs import events, plausibility, rollup
 from sasaran.okrs.actions._common import AnyActor, _is_number, kr_state, publish_kr_changes
 from sasaran.okrs.models import CheckIn, KeyResult, Milestone
 from sasaran.okrs.permissions import can_see, guard_open, require_checkin
 from sasaran.okrs.progress import MAX_MAGNITUDE, Kind
+
+
+class FarFromRange(Invalid):
+    """A value far outside the key result's usual range: saved only when confirmed. Pages ask
+    "did you mean …?" from its fields; the API answers its message (422)."""
+
+    def __init__(self, kr: KeyResult, value: float) -> None:
+        self.value = value
+        self.low, self.high = plausibility.usual_range(
+            kr.start_value, kr.target_value, kr.direction
+        )
+        message = _(
+            "%(value)s is far outside this key result's range: from start %(start)s to target "
+            "%(target)s, values between %(low)s and %(high)s are saved without asking. Check "
+            "the value, or confirm it (confirm_out_of_range: true) to save it as it is."
+        ) % {
+            "value": grouped(value),
+            "start": grouped(kr.start_value),
+            "target": grouped(kr.target_value),
+            "low": grouped(self.low),
+            "high": grouped(self.high),
+        }
+        super().__init__(message, field="value")
 
 
 @transaction.atomic
@@ -31,8 +55,11 @@ def create_checkin(
     blockers: str = "",
     checked_in_at: dt.datetime | None = None,
     milestones_done: list[int] | None = None,
+    confirm_out_of_range: bool = False,
     now: dt.datetime | None = None,
 ) -> CheckIn:
+    """Record a check-in. A numeric value far outside the KR's range (okrs.plausibility) is
+    refused with FarFromRange unless `confirm_out_of_range` says it is meant."""
     now = now or timezone.now()
     # Lock the KR first: check-ins on one KR queue here; objectives are locked bottom-up after.
     kr = (
@@ -113,7 +140,13 @@ def create_checkin(
         value = 1.0 if value else 0.0
     else:
         if value is None or not _is_number(value) or abs(value) > MAX_MAGNITUDE:
-            raise Invalid(_("The value must be a finite number."), field="value")
+            raise Invalid(number_range_message(), field="value")
+        if not isinstance(confirm_out_of_range, bool):
+            raise Invalid(_("Enter true or false."), field="confirm_out_of_range")
+        if not confirm_out_of_range and plausibility.is_far(
+            value, kr.start_value, kr.target_value, kr.direction
+        ):
+            raise FarFromRange(kr, float(value))
     for name, text in (("progress_note", progress_note), ("wins", wins), ("blockers", blockers)):
         if text is not None and not isinstance(text, str):
             raise Invalid(_("Enter text."), field=name)

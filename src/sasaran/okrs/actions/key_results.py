@@ -12,6 +12,7 @@ from sasaran.accounts.queries import Grant
 from sasaran.audit.log import changed, record, snapshot
 from sasaran.errors import Conflict, Forbidden, Invalid, NotFound
 from sasaran.events import publish
+from sasaran.limits import grouped, length_message
 from sasaran.okrs import events, rollup
 from sasaran.okrs.actions._common import (
     CURRENCY_RE,
@@ -44,6 +45,21 @@ from sasaran.okrs.status import Status
 from sasaran.params import UNSET, given
 
 
+class StartIsTarget(Invalid):
+    """Start equal to target on an increasing or decreasing KR: nothing to travel, so it would
+    be done at once. Pages offer the stay directions ("keep at least / at most") instead."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+        message = _(
+            "Start and target are both %(value)s: there is nothing to increase or decrease, so "
+            "the key result would be done at once. To keep the value at least %(value)s choose "
+            "the direction “Stay at or above”, to keep it at most %(value)s “Stay at or below”; "
+            "otherwise change the start or the target."
+        ) % {"value": grouped(value)}
+        super().__init__(message, field="target_value")
+
+
 def _check_kr_fields(fields: dict, kr: KeyResult | None, cycle: Cycle) -> None:
     _text(fields, "title", required=True)
     _text(fields, "description", max_length=20000)
@@ -74,6 +90,15 @@ def _check_kr_fields(fields: dict, kr: KeyResult | None, cycle: Cycle) -> None:
             validate_numeric(Direction(direction), start, target)
         except InvalidKeyResult as exc:
             raise Invalid(_kr_message(exc, direction, start, target), field=exc.field) from None
+        # Asked only when the numbers or the direction are being set: an older KR (carried over
+        # at its target) keeps its other edits possible.
+        defining = {"start_value", "target_value", "direction", "kind"} & set(fields)
+        if (
+            start == target
+            and direction in (Direction.INCREASE, Direction.DECREASE)
+            and (kr is None or defining)
+        ):
+            raise StartIsTarget(start)
     else:
         # Boolean, milestones and tasks run from 0 to 1; direction and unit do not apply.
         fields["start_value"], fields["target_value"] = 0.0, 1.0
@@ -121,6 +146,13 @@ def _check_milestones(items: Any) -> list[dict]:
         weight = item.get("weight", 1.0)
         if not title:
             raise Invalid(_("Milestone %(n)d needs a title.") % {"n": i + 1}, field="milestones")
+        if len(title) > 300:
+            # Refused, never cut: the typist decides what to drop.
+            raise Invalid(
+                _("Milestone %(n)d: %(limit)s")
+                % {"n": i + 1, "limit": length_message(300, len(title))},
+                field="milestones",
+            )
         if (
             isinstance(weight, bool)
             or not isinstance(weight, int | float)
@@ -134,7 +166,7 @@ def _check_milestones(items: Any) -> list[dict]:
         out.append(
             {
                 "id": item.get("id"),
-                "title": title[:300],
+                "title": title,
                 "weight": float(weight),
                 "done": bool(item.get("done", False)),
             }

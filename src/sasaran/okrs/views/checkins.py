@@ -27,6 +27,7 @@ from sasaran.okrs.views.objective import (
     _checkin_arguments,
     _checkin_initial,
     _errors,
+    _far_question,
     _number,
     _vary,
 )
@@ -82,6 +83,10 @@ def _save(request: HttpRequest, kr: KeyResult) -> tuple[dict, str | None]:
     typed, kwargs = _checkin_arguments(kr, _RowFields(request.POST, kr.pk))
     try:
         actions.create_checkin(request.actor, kr.pk, **kwargs)
+    except actions.FarFromRange as exc:
+        # Asked in the row, as on the objective page: "Yes, save …" or the reading that fits.
+        far = _far_question(kr, exc, typed["value"])
+        return {"values": typed, "errors": {}, "far": far}, None
     except Invalid as exc:
         errors, general = _errors(exc, CHECKIN_FIELDS)
         return {"values": typed, "errors": errors, "error": general}, None

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -214,7 +215,10 @@ def cycle_close(request, cycle_id: int):
                 if abs(score - kr.suggested) > 1e-9 and not kr.reason:
                     errors[kr.pk] = _(
                         "Say why you score it %(score)s instead of the suggested %(suggested)s."
-                    ) % {"score": kr.chosen, "suggested": f"{kr.suggested:.1f}"}
+                    ) % {
+                        "score": number_format(score, decimal_pos=1),
+                        "suggested": number_format(kr.suggested, decimal_pos=1),
+                    }
                 scores[kr.pk] = (score, kr.reason)
             values = {f: request.POST.get(f"{f}-{row['obj'].pk}", "") for f in RETRO_FIELDS}
             row["retro_values"] = values

@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from sasaran.accounts.queries import Actor
 from sasaran.errors import Conflict, Forbidden, Invalid
-from sasaran.okrs import actions, queries, rollup
+from sasaran.limits import grouped
+from sasaran.okrs import actions, plausibility, queries, rollup
 from sasaran.okrs.history import for_reader, history_of
 from sasaran.okrs.models import OVERRIDE_CHOICES, CheckIn, KeyResult, Objective, Retrospective
 from sasaran.okrs.permissions import can_grade, guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
+from sasaran.okrs.story import kr_story
 from sasaran.okrs.views.feed import comment_context, with_comments
 from sasaran.okrs.views.history import history_items
 from sasaran.web.fragments import format_value, places
@@ -127,6 +129,13 @@ def _objective_context(
                 "milestones": list(kr.milestones.all()),
                 "chart": _chart(kr, row, points[kr.pk], cycle, workspace, now),
                 "forecast_label": _forecast_label(kr),
+                "story": kr_story(
+                    status=kr.status,
+                    pace=rollup.kr_pace(kr, cycle, workspace, now),
+                    confidence=kr.confidence,
+                    overridden=bool(kr.status_override),
+                    projected_progress=kr.forecast_progress,
+                ),
                 "can_checkin": may_checkin,
                 "checkin": forms.get(kr.pk, {}).get("checkin") or _checkin_initial(kr),
                 "override": forms.get(kr.pk, {}).get("override") or _override_initial(kr),
@@ -272,6 +281,11 @@ def _number(raw: str) -> float | str | None:
     raw = raw.strip()
     if not raw:
         return None
+    # Grouped by threes in the reader's convention first ("1,000,000"; "1.000" is a thousand
+    # in Indonesian), then as Django reads a number ("72.5" in Indonesian too, "1e15").
+    number = plausibility.read_as(raw, get_format("DECIMAL_SEPARATOR"))
+    if number is not None:
+        return number
     try:
         return float(sanitize_separators(raw))
     except ValueError:
@@ -289,6 +303,9 @@ def _checkin_arguments(kr: KeyResult, post) -> tuple[dict[str, Any], dict[str, A
         "blockers": post.get("blockers", ""),
         "milestones_done": post.getlist("milestones_done"),
     }
+    # "Save 72.5 instead" (the far-out question's suggestion) replaces what was typed.
+    if post.get("suggested_value"):
+        typed["value"] = post["suggested_value"]
     raw_conf = typed["confidence"].strip()
     kwargs: dict[str, Any] = {
         "confidence": int(raw_conf) if raw_conf.isdigit() else None,
@@ -302,7 +319,40 @@ def _checkin_arguments(kr: KeyResult, post) -> tuple[dict[str, Any], dict[str, A
         kwargs["value"] = typed["done"]
     elif kr.kind != Kind.TASKS:
         kwargs["value"] = _number(typed["value"])
+        # "Yes, save …" confirms the value it names: a value changed since is asked about again.
+        confirmed = post.get("confirm_out_of_range")
+        kwargs["confirm_out_of_range"] = confirmed is not None and confirmed == typed["value"]
     return typed, kwargs
+
+
+def _far_question(kr: KeyResult, exc: actions.FarFromRange, typed: str) -> dict[str, str]:
+    """The "did you mean …?" of a value far outside the KR's range, with the reading of what
+    was typed that fits (a decimal mark taken for grouping), if there is one."""
+    values = {
+        "value": format_value(exc.value, kr),
+        "start": format_value(kr.start_value, kr),
+        "target": format_value(kr.target_value, kr),
+    }
+    guess = plausibility.suggestion(typed, exc.value, kr.start_value, kr.target_value, kr.direction)
+    if guess is None:
+        question = (
+            _(
+                "%(value)s is far outside this key result's range (start %(start)s, target "
+                "%(target)s). Is it right?"
+            )
+            % values
+        )
+        return {"question": question, "value_label": grouped(exc.value)}
+    question = _(
+        "%(value)s is far outside this key result's range (start %(start)s, target "
+        "%(target)s). Did you mean %(suggestion)s?"
+    ) % {**values, "suggestion": format_value(guess, kr)}
+    return {
+        "question": question,
+        "value_label": grouped(exc.value),
+        "suggestion": _input_number(guess),
+        "suggestion_label": grouped(guess),
+    }
 
 
 def _errors(exc: Invalid, fields) -> tuple[dict[str, str], str]:
@@ -387,6 +437,12 @@ def checkin(request: HttpRequest, kr_id: int) -> HttpResponse:
     typed, kwargs = _checkin_arguments(kr, request.POST)
     try:
         actions.create_checkin(actor, kr.pk, **kwargs)
+    except actions.FarFromRange as exc:
+        far = _far_question(kr, exc, typed["value"])
+        form = {"values": typed, "errors": {}, "far": far, "open": True}
+        if request.htmx:
+            return _kr_fragment(request, kr, forms={"checkin": form}, status=422)
+        return _standalone(request, kr, "okrs/objective/checkin.html", form, status=422)
     except Invalid as exc:
         errors, general = _errors(exc, CHECKIN_FIELDS)
         form = {"values": typed, "errors": errors, "error": general, "open": True}

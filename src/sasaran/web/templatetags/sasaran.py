@@ -3,6 +3,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from sasaran import limits
 from sasaran.web import fragments
 
 register = template.Library()
@@ -14,6 +15,18 @@ def percent(value) -> int | str:
     if value is None:
         return ""  # unknown progress is not 0% (PRODUCT §2): the bar says so
     return round(float(value) * 100)
+
+
+@register.filter
+def percent_text(value) -> str:
+    """A ratio as whole percent for text that must fit its column: 12.5 -> "> 999"."""
+    return fragments.percent_text(value)
+
+
+@register.simple_tag
+def length_hint(limit) -> str:
+    """ "max 300 characters", said next to a field before anything is cut."""
+    return limits.length_hint(int(limit))
 
 
 @register.filter

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             help="Comma-separated milestone ids (milestone key results).",
         )
         parser.add_argument("--as", dest="as_email", default=None, help="Author's email.")
+        parser.add_argument(
+            "--confirm-out-of-range",
+            action="store_true",
+            help="Save a value far outside the key result's range (else refused).",
+        )
 
     def handle(
         self,
@@ -40,6 +45,7 @@ class Command(BaseCommand):
         at,
         milestones_done,
         as_email,
+        confirm_out_of_range=False,
         **options,
     ):
         kr = KeyResult.objects.select_related("objective", "owner").filter(pk=kr_id).first()
@@ -80,6 +86,7 @@ class Command(BaseCommand):
                 blockers=blockers,
                 checked_in_at=when,
                 milestones_done=done,
+                confirm_out_of_range=confirm_out_of_range,
             )
         except ActionError as exc:
             raise CommandError(exc.message, returncode=2) from None
