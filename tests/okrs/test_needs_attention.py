@@ -393,7 +393,7 @@ def test_explorer_list_csv_has_every_matching_row_with_the_filters(
 
 
 def test_csv_numbers_are_not_localised(client, okrs, owner, actor_of):
-    _checkin(actor_of(owner), okrs["behind"], 1234.5, 4)
+    _checkin(actor_of(owner), okrs["behind"], 1234.5, 4, confirm_out_of_range=True)
     owner.language = "id"
     owner.save()
     rows = export(client, owner, "/okrs/?view=list&q=Activation&format=csv")
