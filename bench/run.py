@@ -498,6 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     def home_page(_i: int) -> None:
         page("home", "/")
 
+    def inbox_page(_i: int) -> None:
+        page("inbox", "/check-ins/?teams=1")
+
+    def attention_page(_i: int) -> None:
+        page("attention", f"/okrs/attention/?cycle={cycle.pk}")
+
     insert = "1 INSERT+COMMIT"
     db = "its SQL execute"
     paths = [
@@ -511,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
         ("explorer_list", "   same, list view (page 1)", explorer_list, None, db),
         ("objective", "f. objective page", objective_page, None, db),
         ("home", "g. home page", home_page, None, db),
+        ("inbox", "h. check-in inbox, my teams' KRs", inbox_page, None, db),
+        ("attention", "i. needs attention (whole cycle)", attention_page, None, db),
     ]
     if args.only:
         wanted = {k.strip() for k in args.only.split(",")}

@@ -12,15 +12,9 @@ from django.utils import timezone
 
 from sasaran import csvfile
 from sasaran.okrs import explore, exports, needs_attention, queries
+from sasaran.okrs.views.explorer import page_number
 from sasaran.web.fragments import url_of
 from sasaran.web.pages import actor_page
-
-
-def page_number(raw: str | None) -> int:
-    try:
-        return max(int(raw or 1), 1)
-    except ValueError:
-        return 1
 
 
 @actor_page

@@ -20,7 +20,8 @@ from sasaran.web.pages import actor_page
 VIEWS = ("tree", "list")
 
 
-def _page_number(raw: str | None) -> int:
+def page_number(raw: str | None) -> int:
+    """A page number from the query string: 1 for anything else (a bad link shows page 1)."""
     try:
         return max(int(raw or 1), 1)
     except ValueError:
@@ -41,7 +42,7 @@ def okrs(request: HttpRequest) -> HttpResponse:
         header, rows = export(actor, cycle, teams, filters, timezone.now())
         name = "key-results" if view == "list" else "objectives"
         return csvfile.response(exports.filename(name, cycle), header, rows)
-    page = _page_number(request.GET.get("page"))
+    page = page_number(request.GET.get("page"))
     result = None
     if cycle is not None:
         if view == "list":
