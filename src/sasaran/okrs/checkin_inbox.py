@@ -64,10 +64,17 @@ class Due:
         return "weekday" if days < 7 else "date"
 
 
+def period_started_at(
+    rhythm: cadence.Cadence, now: dt.datetime, zone: ZoneInfo
+) -> tuple[dt.date, dt.datetime]:
+    """The current period's first day and the instant it began (midnight, reader's zone)."""
+    since = cadence.period_start(now.astimezone(zone).date(), rhythm)
+    return since, dt.datetime.combine(since, dt.time(), tzinfo=zone)
+
+
 def due_of(kr: KeyResult, rhythm: cadence.Cadence, now: dt.datetime, zone: ZoneInfo) -> Due:
     today = now.astimezone(zone).date()
-    since = cadence.period_start(today, rhythm)
-    started_at = dt.datetime.combine(since, dt.time(), tzinfo=zone)
+    since, started_at = period_started_at(rhythm, now, zone)
     return Due(
         due=cadence.is_due(kr.last_checkin_at, started_at),
         since=since,

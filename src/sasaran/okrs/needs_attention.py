@@ -9,12 +9,13 @@ fixed number of queries, however many key results there are.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from sasaran.accounts import teamtree
 from sasaran.accounts.queries import Actor
-from sasaran.okrs import attention, checkin_inbox, explore, queries, rollup
+from sasaran.okrs import attention, cadence, checkin_inbox, explore, queries, rollup
 from sasaran.okrs.explore import TeamNode
 from sasaran.okrs.models import CheckIn, Cycle, KeyResult
 from sasaran.okrs.status import Status
@@ -121,7 +122,9 @@ def needs_attention(
     ).exclude(status=Status.DONE)
     keyed = []
     decorated: dict[int, tuple] = {}
-    for kr in candidates.only(*_SORT_FIELDS, "created_at", "objective_id").order_by():
+    # Plain values, not model instances: a cycle's candidates run to thousands.
+    for row in candidates.values(*_SORT_FIELDS, "created_at").order_by():
+        kr = SimpleNamespace(pk=row["id"], **row)
         expected = rollup.kr_expected_progress(kr, cycle, workspace, now)
         stale = rollup.kr_is_stale(kr, cycle, workspace, now)
         why = attention.reasons(kr.status, kr.confidence, stale)
@@ -171,22 +174,33 @@ def summary(actor: Actor, cycle: Cycle, in_scope: QuerySet[KeyResult], now: dt.d
     due = not cycle.is_closed and started
     lagging: list[OwnerLag] = []
     if due:
-        # Due by each KR's team rhythm (§5.7), as Home and the inbox say it: one query.
+        # Due by each KR's team rhythm (§5.7), as Home and the inbox say it: one query of plain
+        # values (a cycle holds thousands of KRs; model instances would cost a second).
         zone = checkin_inbox.reader_zone(actor)
+        default = checkin_inbox.workspace_cadence(workspace)
+        began: dict[tuple, dt.datetime] = {}
         owing: dict[int, OwnerLag] = {}
-        krs = (
+        rows = (
             in_scope.exclude(status=Status.DONE)
             .filter(owner__isnull=False)
-            .select_related("owner", "objective__team")
+            .values_list(
+                "owner_id",
+                "owner__name",
+                "owner__email",
+                "last_checkin_at",
+                "objective__team__checkin_every_weeks",
+                "objective__team__checkin_weekday",
+            )
             .order_by()
         )
-        for kr in krs:
-            if checkin_inbox.decorate(actor, kr, now, zone).due.due:
-                lag = owing.get(kr.owner_id)
-                name = kr.owner.name or kr.owner.email
-                owing[kr.owner_id] = OwnerLag(
-                    kr.owner_id, name, (lag.key_results if lag else 0) + 1
-                )
+        for owner_id, name, email, last, every, weekday in rows:
+            if (every, weekday) not in began:
+                rhythm = cadence.resolve(every, weekday, default=default)
+                began[every, weekday] = checkin_inbox.period_started_at(rhythm, now, zone)[1]
+            if cadence.is_due(last, began[every, weekday]):
+                lag = owing.get(owner_id)
+                count = (lag.key_results if lag else 0) + 1
+                owing[owner_id] = OwnerLag(owner_id, name or email, count)
         lagging = sorted(owing.values(), key=lambda o: (o.name.lower(), o.user_id))
     return Summary(
         key_results=totals["n"],
