@@ -544,3 +544,18 @@ def test_the_objective_page_puts_check_in_at_each_key_results_top(client, okrs, 
 def test_the_explorer_filter_panel_folds_with_its_count(client, okrs, owner, product):
     html = get(client, owner, f"/okrs/?team={product.pk}&status=on_track")
     assert '<details class="filters-fold" open data-fold-narrow><summary>Filters (2)' in html
+
+
+def test_a_row_labels_a_two_form_unit_by_its_plural_and_a_fresh_check_in_as_just_now(
+    client, actor_of, owner, cycle, product
+):
+    me = actor_of(owner)
+    kr = key_result(
+        me, objective(me, cycle, product), title="Case studies", unit="case study|case studies"
+    )
+    actions.create_checkin(me, kr.pk, value=1.0, confidence=4)
+    html = get(client, owner)
+    assert "Value (case studies)" in html and "case study|case studies" not in html
+    assert "Now 1 case study" in html
+    assert "last check-in just now" in html and "0 minutes" not in html
+    assert "Nothing is due for a check-in." in html

@@ -53,6 +53,7 @@ class Due:
     every_weeks: int
     last_checkin_at: dt.datetime | None
     today: dt.date
+    just_now: bool = False  # checked in within the last minute ("0 minutes ago" reads broken)
 
     @property
     def since_kind(self) -> str:
@@ -81,6 +82,8 @@ def due_of(kr: KeyResult, rhythm: cadence.Cadence, now: dt.datetime, zone: ZoneI
         every_weeks=rhythm.every_weeks,
         last_checkin_at=kr.last_checkin_at,
         today=today,
+        just_now=kr.last_checkin_at is not None
+        and now - kr.last_checkin_at < dt.timedelta(minutes=1),
     )
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from sasaran import limits
+from sasaran.okrs.units import plural_form
 from sasaran.web import fragments
 
 register = template.Library()
@@ -42,6 +43,12 @@ def at_most(number, limit) -> int:
 def value(number, kr) -> str:
     """A KR value in its own unit: "52 %", "IDR 1,200,000", "yes"."""
     return fragments.format_value(number, kr)
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """A unit without a value (a label, a heading): its plural form, never "point|points"."""
+    return plural_form(unit or "")
 
 
 @register.filter
