@@ -486,3 +486,11 @@ def test_explorer_csv_query_count_does_not_grow_with_rows(
         for _ in range(3):
             key_result(actor, obj)
     assert count() == small
+
+
+def test_the_owner_filter_offers_everyone_the_page_names(client, okrs, owner, seller):
+    # The seller is in none of the reader's teams, yet owns a listed key result (Deals to 100):
+    # the filter offers them, where before it offered only the reader's teammates.
+    html = page(client, owner)
+    assert "Deals to 100" in listed(html)
+    assert f'<option value="{seller.pk}"' in html

@@ -322,6 +322,17 @@ def test_admin_saves_an_objective_as_a_template_and_it_round_trips(
     assert _definition(copy) == _definition(source)
 
 
+def test_saving_the_same_objective_twice_keeps_one_template_and_says_why(
+    client, actor_of, admin, owner, cycle, product
+):
+    source = _full_objective(actor_of(owner), cycle, product)
+    client.force_login(admin)
+    client.post(f"/objectives/{source.pk}/save-as-template/")
+    response = client.post(f"/objectives/{source.pk}/save-as-template/", follow=True)
+    assert ObjectiveTemplate.objects.count() == 1
+    assert "already has a template called" in response.content.decode()
+
+
 def test_a_member_cannot_save_or_delete_a_workspace_template(
     client, actor_of, admin, owner, cycle, product
 ):

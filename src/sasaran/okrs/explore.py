@@ -7,6 +7,7 @@ fixed number of queries, however many rows come back.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -345,11 +346,14 @@ def explore_list(
     return result
 
 
-def owner_choices(actor: Actor, cycle: Cycle, selected: int | None = None) -> list[User]:
-    """The owners the filter offers: the actor, the members of the actor's teams and the owner
-    already selected (so a shared link keeps its choice), each only if they own a key result
-    the actor can see in the cycle. A workspace's every owner would make a huge list."""
-    close = {actor.user_id, *([selected] if selected else [])}
+def owner_choices(
+    actor: Actor, cycle: Cycle, selected: int | None = None, also: Iterable[int] = ()
+) -> list[User]:
+    """The owners the filter offers: the actor, the members of the actor's teams, the owner
+    already selected (so a shared link keeps its choice) and `also` (the owners a page shows,
+    so anyone on screen can be picked), each only if they own a key result the actor can see
+    in the cycle. A workspace's every owner would make a huge list."""
+    close = {actor.user_id, *([selected] if selected else []), *also}
     close.update(
         TeamMember.objects.filter(team_id__in=actor.team_ids).values_list("user_id", flat=True)
     )

@@ -68,6 +68,18 @@ def save_objective_as_template(actor: AnyActor, objective) -> ObjectiveTemplate:
     milestones, not their values reached) as a workspace template. Admins only."""
     require_admin(actor)
     _visible_or_404(actor, objective)
+    # One template per title: a second click on "Save as template" must not list it twice.
+    if ObjectiveTemplate.objects.filter(
+        workspace_id=actor.workspace_id, title__iexact=objective.title
+    ).exists():
+        raise Invalid(
+            _(
+                "This workspace already has a template called “%(title)s”: delete it first to "
+                "save this objective in its place."
+            )
+            % {"title": objective.title},
+            field="title",
+        )
     krs = []
     for kr in objective.key_results.prefetch_related("milestones"):
         row = {name: getattr(kr, name) for name in KR_FIELDS}

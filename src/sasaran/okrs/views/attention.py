@@ -44,6 +44,12 @@ def attention(request: HttpRequest) -> HttpResponse:
     size = needs_attention.PAGE_SIZE
     total = result.count if result else 0
     team_names = {t.id: t.name for t in teams}
+    # Whoever the page names (a row's owner, someone who owes a check-in) can be filtered on.
+    on_screen = set()
+    if result:
+        on_screen.update(kr.owner_id for kr in result.rows if kr.owner_id)
+        if result.summary:
+            on_screen.update(o.user_id for o in result.summary.not_checked_in)
     context = {
         "actor": actor,
         "cycles": cycles,
@@ -51,7 +57,9 @@ def attention(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "team_name": team_names.get(filters.team) if filters.team else None,
         "team_options": [(t.id, "\u00a0\u00a0" * (len(t.path) - 1) + t.name) for t in teams],
-        "owners": explore.owner_choices(actor, cycle, filters.owner) if cycle else [],
+        "owners": explore.owner_choices(actor, cycle, filters.owner, also=on_screen)
+        if cycle
+        else [],
         "result": result,
         "query": params.urlencode(),
         "csv_url": f"?{params.urlencode()}&format=csv",

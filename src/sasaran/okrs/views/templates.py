@@ -250,7 +250,11 @@ def save_as_template(request, objective_id: int) -> HttpResponse:
     objective = queries.get_objective(request.actor, objective_id)
     if request.method != "POST":
         return redirect("objective", objective.pk)
-    template = actions.save_objective_as_template(request.actor, objective)
+    try:
+        template = actions.save_objective_as_template(request.actor, objective)
+    except Invalid as exc:
+        messages.error(request, exc.message)
+        return redirect("objective", objective.pk)
     messages.success(
         request,
         _("Saved “%(title)s” as a template of this workspace.") % {"title": template.title},
