@@ -62,8 +62,21 @@ def story(**given):
             "No status yet; not enough check-ins for a trend yet.",
             "Belum ada status; check-in belum cukup untuk melihat tren.",
         ),
+        (
+            {"status": "at_risk", "projected_progress": 0.7, "closed_at_progress": 0.69},
+            "The cycle is closed: it ended at 69% of target.",
+            "Siklus sudah ditutup: berakhir di 69% dari target.",
+        ),
+        (
+            {"status": "not_started", "pace": None},
+            "Not started: its cycle has not begun, so there is no pace or trend yet.",
+            "Belum dimulai: siklusnya belum berjalan, jadi belum ada laju maupun tren.",
+        ),
     ],
-    ids=["disagree", "agree", "both-bad", "trend-better", "confidence-cap", "override", "none"],
+    ids=[
+        *("disagree", "agree", "both-bad", "trend-better", "confidence-cap", "override", "none"),
+        *("closed", "not-started"),
+    ],
 )
 def test_the_story_in_both_languages(given, english, indonesian):
     with translation.override("en"):

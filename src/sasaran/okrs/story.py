@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from sasaran.limits import grouped
 from sasaran.okrs.status import Status, worse
+from sasaran.params import UNSET
 
 GOOD = {Status.ON_TRACK, Status.DONE}
 # The worst status a confidence allows (okrs.status: 3 caps at at_risk, 1–2 at off_track).
@@ -56,10 +57,19 @@ def kr_story(
     confidence: int | None,
     overridden: bool,
     projected_progress: float | None,
+    closed_at_progress: float | None | object = UNSET,
 ) -> str:
     """The sentence. `status` is the KR's stored status (override included), `pace` its
     automatic status without the confidence cap, `projected_progress` the forecast's (None: no
-    forecast yet; a ratio in [0, 1])."""
+    forecast yet; a ratio in [0, 1]); `closed_at_progress`, given for a closed cycle, the
+    progress it ended at."""
+    if closed_at_progress is not UNSET:
+        # A closed cycle has no pace or trend left: say where the key result ended.
+        if closed_at_progress is None:
+            return _("The cycle is closed; its progress was unknown at the end.")
+        return _("The cycle is closed: it ended at %(p)s%% of target.") % {
+            "p": grouped(round(closed_at_progress * 100))
+        }
     if status == Status.NOT_STARTED:
         # No pace and no trend before the cycle starts (rules §5): nothing to weigh yet.
         return _("Not started: its cycle has not begun, so there is no pace or trend yet.")

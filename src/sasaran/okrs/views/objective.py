@@ -26,6 +26,7 @@ from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
 from sasaran.okrs.story import kr_story
 from sasaran.okrs.views.feed import comment_context, with_comments
 from sasaran.okrs.views.history import history_items
+from sasaran.params import UNSET
 from sasaran.web.fragments import format_value, places
 from sasaran.web.markdown import render_markdown
 from sasaran.web.pages import actor_page
@@ -135,6 +136,7 @@ def _objective_context(
                     confidence=kr.confidence,
                     overridden=bool(kr.status_override),
                     projected_progress=kr.forecast_progress,
+                    closed_at_progress=kr.progress if cycle.is_closed else UNSET,
                 ),
                 "can_checkin": may_checkin,
                 "checkin": forms.get(kr.pk, {}).get("checkin") or _checkin_initial(kr),
