@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from sasaran.accounts.queries import Actor
 from sasaran.errors import Forbidden
-from sasaran.okrs.comments import MAX_BODY, body_html, people_to_mention, visible_comments
+from sasaran.okrs.comments import MAX_BODY, body_html, visible_comments
 from sasaran.okrs.models import Objective
 from sasaran.okrs.permissions import require_comment
 
@@ -58,10 +58,6 @@ def comment_context(actor: Actor, obj: Objective, state: dict | None, rows: list
     may = _may_comment(actor)
     return {
         "can_comment": may,
-        # The comment fields' @ suggestions (mentions.js): one list for the page.
-        "mention_people": people_to_mention(obj, {row["kr"].owner_id for row in rows})
-        if may
-        else [],
         "comment_form": state.get("objective") or EMPTY_FORM,
         "comment_notice": state.get("notice"),
         "comment_max": MAX_BODY,

@@ -98,6 +98,23 @@
     else return;
     ev.preventDefault();
   });
+  // The list is fetched when a comment field is first focused (data-src): most visits to an
+  // objective never comment, and computing who may be mentioned costs the page. Once it has
+  // arrived, a field still waiting on an "@" gets its suggestions.
+  document.addEventListener("focusin", function (ev) {
+    var field = ev.target;
+    if (!field.matches || !field.matches("textarea[data-mentions]")) return;
+    var list = document.getElementById(field.getAttribute("data-mentions"));
+    if (!list || !list.getAttribute("data-src") || list.hasAttribute("data-loaded")) return;
+    list.setAttribute("data-loaded", "");
+    fetch(list.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        list.innerHTML = html;
+        if (document.activeElement === field) open(field);
+      })
+      .catch(function () { list.removeAttribute("data-loaded"); });
+  });
   document.addEventListener("focusout", function (ev) {
     if (state && ev.target === state.field) close();
   });
