@@ -56,3 +56,36 @@ def test_a_plain_member_finds_no_grading_control(signed_in, live_server, cycle, 
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/grade/")
     expect(page.get_by_text("No objective of this cycle is yours to grade")).to_be_visible()
     expect(page.get_by_label("Score for NPS 20 to 50")).to_have_count(0)
+
+
+@pytest.fixture
+def two_to_grade(actor_of, workspace, admin, owner, cycle, product):
+    head = _member(workspace, "head@example.com", Role.MEMBER, "Hana Head", [product])
+    TeamMember.objects.filter(user=head).update(is_lead=True)
+    for title in ("Delight users", "Ship faster"):
+        obj = objective(actor_of(owner), cycle, product, title=title)
+        key_result(actor_of(owner), obj, title=f"KR of {title}")
+    actions.close_cycle(actor_of(admin), cycle)
+
+
+def test_another_objectives_save_asks_before_typed_grades_are_lost(
+    signed_in, live_server, cycle, two_to_grade
+):
+    page = signed_in("head@example.com")
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/grade/")
+    first = page.locator("form.grade-form").filter(has_text="Delight users")
+    first.get_by_label("What worked").click()
+    page.keyboard.type("Weekly customer calls")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # "Stay on the page"
+
+    page.on("dialog", dismiss)
+    page.get_by_role("button", name="Save the grades of “Ship faster”").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    # Still on the page, with what was typed; nothing of it was saved.
+    expect(first.get_by_label("What worked")).to_have_value("Weekly customer calls")
+    assert not Retrospective.objects.filter(what_worked="Weekly customer calls").exists()

@@ -15,6 +15,20 @@
     sel.addEventListener("change", sync);
     sync();
   });
+  // The grade page holds one form per objective and each saves alone: leaving the page (by
+  // another objective's Save too) with typed but unsaved grades asks first, instead of losing
+  // them without a word. The form being submitted counts as saved.
+  var dirty = new Set();
+  document.querySelectorAll("form.grade-form").forEach(function (f) {
+    f.addEventListener("input", function () { dirty.add(f); });
+    f.addEventListener("change", function () { dirty.add(f); });
+    f.addEventListener("submit", function () { dirty.delete(f); });
+  });
+  window.addEventListener("beforeunload", function (ev) {
+    if (!dirty.size) return;
+    ev.preventDefault();
+    ev.returnValue = "";
+  });
   var errs = document.getElementById("close-errors");
   if (errs) errs.focus();
   // The confirmation of a close sits below the form: bring it into view and to the reader.
