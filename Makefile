@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test bench check format messages clean
+.PHONY: install run test bench load check format messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,6 +28,10 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Concurrent load through the real server with wrk, beside a bare-stack yardstick (bench/load.py).
+load: install
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 check: install
 	$(BIN)/ruff check src tests bench scripts
