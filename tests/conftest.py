@@ -42,6 +42,19 @@ def database_cache(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def change_stamps_at_once(monkeypatch):
+    """A test's transaction never commits, so the workspaces' change stamps move at once (in
+    the test's transaction), and no test inherits the actors a process kept for an earlier
+    one (ids are reused once a test's rows are rolled back)."""
+    from sasaran import changes
+    from sasaran.accounts import queries
+
+    monkeypatch.setattr(changes, "AT_COMMIT", False)
+    queries._ACTORS.clear()
+    queries._FIRST_WORKSPACE.clear()
+
+
 @pytest.fixture
 def workspace(db):
     return Workspace.objects.create(name="Acme", slug="acme", time_zone="UTC")

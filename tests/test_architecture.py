@@ -38,10 +38,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "web": {"okrs", "accounts", "audit", "events", "scheduler"},
 }
 # Modules every app may use: errors, typed parameters, API types, settings helpers, the
-# read-only admin base, rate limits and the cache they count in, CSV files, the markdown allow-list.
+# read-only admin base, rate limits and the cache they count in, CSV files, the markdown allow-list,
+# the workspaces' change stamps.
 SHARED = {
     *("errors", "params", "apitypes", "schemas", "envconf", "limits"),
-    *("readonlyadmin", "ratelimit", "dbcache", "csvfile", "richtext"),
+    *("readonlyadmin", "ratelimit", "dbcache", "csvfile", "richtext", "changes"),
 }
 # The composition root wires everything together (routers, URLs, settings, the CLI).
 ROOT = {"api", "urls", "settings", "cli", "wsgi"}

@@ -8,8 +8,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from sasaran import ratelimit
 from sasaran.accounts.actions import authenticate_token
-from sasaran.accounts.queries import Actor, actor_for
+from sasaran.accounts.queries import Actor, request_actor
 from sasaran.errors import ActionError, NotFound
+from sasaran.schemas import JSONRenderer
 
 
 class RateLimited(Exception):
@@ -30,7 +31,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             ratelimit.spend(*budgets)
             return None
-        request.actor = actor_for(found.user, found.workspace_id)  # type: ignore[attr-defined]
+        request.actor, request.stamps = request_actor(*found)  # type: ignore[attr-defined]
         return request.actor  # type: ignore[attr-defined]
 
 
@@ -49,7 +50,7 @@ class SessionActorAuth(SessionAuth):
         if not user:
             return None
         try:
-            request.actor = actor_for(user)  # type: ignore[attr-defined]
+            request.actor, request.stamps = request_actor(user.pk, user=user)  # type: ignore[attr-defined]
         except NotFound:
             return None
         return request.actor  # type: ignore[attr-defined]
@@ -62,6 +63,7 @@ api = NinjaAPI(
     "`Authorization: Bearer <token>` (create one with `sasaran token create EMAIL`).",
     auth=[TokenAuth(), SessionActorAuth()],
     urls_namespace="api",
+    renderer=JSONRenderer(),
 )
 
 

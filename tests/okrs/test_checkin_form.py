@@ -215,6 +215,7 @@ def test_htmx_check_in_runs_a_constant_number_of_queries(client, actor_of, owner
         for kr in krs:
             actions.create_checkin(actor, kr.pk, value=25.0, confidence=4)
         client.force_login(owner)
+        client.get("/")  # the process now keeps this reader's actor
         with CaptureQueriesContext(connection) as ctx:
             response = client.post(
                 f"/key-results/{krs[0].pk}/check-in/", {"value": "30", "confidence": "4"}, **HTMX

@@ -469,3 +469,17 @@ def test_deleting_a_key_result_with_check_ins_is_refused_on_the_page(
     assert refused.status_code == 409
     assert "set its weight to 0" in refused.content.decode()
     assert KeyResult.objects.filter(pk=kr.pk).exists()
+
+
+def test_a_checklist_turned_into_a_number_loses_its_milestones(actor_of, owner, cycle, product):
+    """Milestones of a KR that is no longer a checklist would count for nothing; the API lists
+    milestones of checklists only, so they must not linger either."""
+    me = actor_of(owner)
+    kr = key_result(
+        me, objective(me, cycle, product), kind="milestones", milestones=[{"title": "Beta"}]
+    )
+    actions.update_key_result(
+        me, KeyResult.objects.get(pk=kr.pk), kind="number", start_value=0, target_value=10
+    )
+    kr = KeyResult.objects.get(pk=kr.pk)
+    assert kr.kind == "number" and not kr.milestones.exists()

@@ -150,6 +150,7 @@ def test_page_requires_login(client, okr):
 
 
 def _page_queries(client, obj_id):
+    client.get(f"/objectives/{obj_id}/")  # the process now keeps this reader's actor
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/objectives/{obj_id}/").status_code == 200
     return len(ctx.captured_queries)

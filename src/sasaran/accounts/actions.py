@@ -1,10 +1,13 @@
 """Writes to people and teams: members, roles, the team tree and API tokens."""
 
+import datetime
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from sasaran.accounts import teamtree
@@ -347,18 +350,30 @@ def revoke_token(actor: Actor, token: ApiToken) -> None:
     record(actor, action="revoke", obj=token)
 
 
-def authenticate_token(raw: str) -> ApiToken | None:
-    token = (
-        ApiToken.objects.select_related("user", "workspace")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is not None:
-        # Only touch the row when the stamp is stale: no write on every request.
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+def authenticate_token(raw: str) -> tuple[int, int] | None:
+    """(user id, workspace id) of a live token of an active user, or None. Every API request
+    runs this: one indexed query in plain SQL (the ORM would spend longer composing it)."""
+    token_table, user_table = ApiToken._meta.db_table, User._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, t.user_id, t.workspace_id, t.last_used_at FROM {token_table} t "
+            f"JOIN {user_table} u ON u.id = t.user_id "
+            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active",
+            [hash_token(raw)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token_id, user_id, workspace_id, last_used_at = row
+    # Only touch the row when the stamp is stale: no write on every request.
+    now = timezone.now()
+    if isinstance(last_used_at, str):  # SQLite's raw value
+        last_used_at = parse_datetime(last_used_at)
+    if last_used_at is not None and timezone.is_naive(last_used_at):  # stored in UTC
+        last_used_at = last_used_at.replace(tzinfo=datetime.UTC)
+    if last_used_at is None or (now - last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user_id, workspace_id
 
 
 # --- Invitations, workspace settings and profiles (issue 3). ---

@@ -7,14 +7,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from sasaran.accounts import actions
 from sasaran.accounts.models import ApiToken, Membership, Team, TeamMember
 from sasaran.apitypes import Id, PathId, QueryId, Text
 from sasaran.errors import NotFound
-from sasaran.schemas import Pagination, Shaped, with_errors
+from sasaran.schemas import Shaped, paged, with_errors
 
 router = Router(tags=["People"])
 RoleName = Literal["admin", "member", "viewer"]
@@ -71,7 +70,7 @@ def _get_team(actor, team_id: int) -> Team:
 
 
 @router.get("/teams", response=with_errors(200, list[TeamOut]), tags=["Teams"])
-@paginate(Pagination)
+@paged()
 def list_teams(request, parent: QueryId | None = None):
     qs = _teams(request.auth).order_by("name", "id")
     if parent is not None:
@@ -168,7 +167,7 @@ def _get_member(actor, user_id: int) -> Membership:
 
 
 @router.get("/members", response=with_errors(200, list[MemberOut]), tags=["Members"])
-@paginate(Pagination)
+@paged()
 def list_members(request, role: RoleName | None = None, team: QueryId | None = None):
     qs = _members(request.auth)
     if role:
@@ -245,7 +244,7 @@ class TokenIn(In):
 
 
 @router.get("/tokens", response=with_errors(200, list[TokenOut]), tags=["Tokens"])
-@paginate(Pagination)
+@paged()
 def list_tokens(request):
     return ApiToken.objects.filter(
         workspace_id=request.auth.workspace_id, user_id=request.auth.user_id

@@ -1,10 +1,12 @@
 """Who is asking: the actor (user + membership + teams) that every action and query receives."""
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from sasaran import changes
 from sasaran.accounts import teamtree
 from sasaran.accounts.models import Membership, Team, TeamMember, User, Workspace
 from sasaran.errors import NotFound
@@ -82,7 +84,7 @@ class Actor:
         )
 
 
-def actor_for(user: User, workspace: Workspace | int | None = None) -> Actor:
+def actor_for(user: User | int, workspace: Workspace | int | None = None) -> Actor:
     """The user's actor in a workspace (their first one when none is named)."""
     memberships = Membership.objects.select_related("workspace", "user").filter(user=user)
     if workspace is not None:
@@ -216,3 +218,69 @@ def api_tokens(actor: Actor, *, everyone: bool = False):
     if not (everyone and actor.is_admin):
         tokens = tokens.filter(user_id=actor.user_id)
     return tokens.select_related("user").order_by("-created_at", "-id")
+
+
+# --- The signed-in actor of a request, kept per process under its workspace's people stamp ---
+#
+# Every request resolves its caller to an actor (membership, workspace, teams, the team tree:
+# three queries). They change only when the workspace's people change, and then its `people`
+# stamp moves (sasaran.changes), so each process keeps what it built under the stamp it read
+# first and serves copies of it while the stamp holds. A removed member, a new role, a moved
+# team: the stamp moves, the next request rebuilds. Copies, because an action may change its
+# actor's objects (a workspace's settings) in a transaction that then rolls back.
+
+_ACTORS: dict[tuple[int, int], tuple[str, Actor]] = {}
+_FIRST_WORKSPACE: dict[int, int] = {}  # user id -> the workspace a session acts in
+_MAX_KEPT = 10_000
+
+
+def _copy_of(actor: Actor, user: User | None = None) -> Actor:
+    workspace = copy.copy(actor.membership.workspace)
+    user = user or copy.copy(actor.user)
+    membership = copy.copy(actor.membership)
+    membership.workspace, membership.user = workspace, user
+    fresh = Actor(user=user, membership=membership, team_ids=actor.team_ids)
+    for name in ("team_parents", "_lead_of", "led_team_ids", "related_team_ids"):
+        fresh.__dict__[name] = getattr(actor, name)  # immutable: dict only read, frozensets
+    return fresh
+
+
+def request_actor(
+    user_id: int, workspace_id: int | None = None, *, user: User | None = None
+) -> tuple[Actor, dict[str, str]]:
+    """The actor of a request's caller (their first workspace when none is named) and the
+    workspace's change stamps, read before anything else. Raises NotFound like actor_for.
+    A session passes its `user` (read afresh by Django on every request): the actor acts as
+    that object, so a profile saved any way at all shows at once."""
+    named = workspace_id is not None
+    workspace_id = workspace_id or _FIRST_WORKSPACE.get(user_id)
+    if workspace_id is None:
+        workspace_id = (
+            Membership.objects.filter(user_id=user_id)
+            .order_by("id")
+            .values_list("workspace_id", flat=True)
+            .first()
+        )
+        if workspace_id is None:
+            raise NotFound(_("You are not a member of this workspace."))
+        _FIRST_WORKSPACE[user_id] = workspace_id
+    stamps = changes.stamps(workspace_id)
+    kept = _ACTORS.get((user_id, workspace_id))
+    if kept is not None and kept[0] == stamps[changes.PEOPLE]:
+        return _copy_of(kept[1], user), stamps
+    try:
+        actor = actor_for(user_id, workspace_id)
+    except NotFound:
+        _ACTORS.pop((user_id, workspace_id), None)
+        if named:
+            raise
+        # The session's workspace let them go: act in their first remaining one, if any.
+        del _FIRST_WORKSPACE[user_id]
+        return request_actor(user_id, user=user)
+    actor.led_team_ids, actor.related_team_ids  # noqa: B018 (computed once, kept with it)
+    if len(_ACTORS) >= _MAX_KEPT or len(_FIRST_WORKSPACE) >= _MAX_KEPT:
+        _ACTORS.clear()  # a crude bound: rebuilding costs three queries once per caller
+        _FIRST_WORKSPACE.clear()
+        _FIRST_WORKSPACE[user_id] = workspace_id
+    _ACTORS[(user_id, workspace_id)] = (stamps[changes.PEOPLE], _copy_of(actor))
+    return actor, stamps

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 
+from sasaran import changes
 from sasaran.audit.models import AuditEntry
 
 
@@ -33,7 +34,10 @@ def record(
     after: dict | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """One entry by `actor` (a member's Actor or the SystemActor) in the actor's workspace."""
+    """One entry by `actor` (a member's Actor or the SystemActor) in the actor's workspace.
+    Every audited write changes the workspace: its change stamps move at commit (its people's
+    too when the object is one of accounts': a member, team, role, setting or profile)."""
+    changes.touch(actor.workspace_id, people=obj._meta.app_label == "accounts")
     return AuditEntry.objects.create(
         workspace_id=actor.workspace_id,
         actor_id=actor.user_id,

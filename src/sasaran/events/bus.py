@@ -7,6 +7,7 @@ from functools import partial
 
 from django.db import transaction
 
+from sasaran import changes
 from sasaran.events.base import Event
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ def publish(event: Event) -> None:
     transaction commits (never if it rolls back)."""
     from sasaran.events.models import Delivery, OutboxEvent
 
+    # An announcement is a change (some, like a key result turning stale, have no audit entry).
+    changes.touch(event.workspace_id)
     subs = subscribers_of(event)
     durable = [s for s in subs if s.durable]
     if durable:

@@ -4,25 +4,23 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import ConfigDict, StrictBool
 
 from sasaran import csvfile
 from sasaran.apitypes import Confidence, Id, Number, NumberOrBool, PathId, QueryId, Text
-from sasaran.errors import Invalid
+from sasaran.errors import Invalid, NotFound
 from sasaran.okrs import actions, exports, queries
 from sasaran.okrs.models import CheckIn, Milestone, Objective, Retrospective
 from sasaran.okrs.progress import Kind
 from sasaran.schemas import (
     FORMAT_DESCRIPTION,
-    Pagination,
     Shaped,
-    csv_or_page,
     csv_response_doc,
+    paged,
     with_errors,
 )
 
@@ -108,7 +106,7 @@ def _set_fields(payload: Schema) -> dict:
 
 
 @router.get("/cycles", response=with_errors(200, list[CycleOut]), tags=["Cycles"])
-@paginate(Pagination)
+@paged()
 def list_cycles(request, state: CycleStateName | None = None):
     qs = queries.cycles(request.auth)
     if state:
@@ -241,8 +239,7 @@ def _objectives_csv(request, filters: ObjectiveFilters):
     tags=["Objectives"],
     openapi_extra=csv_response_doc(),
 )
-@csv_or_page(_objectives_csv)
-@paginate(Pagination)
+@paged(_objectives_csv)
 def list_objectives(request, filters: Query[ObjectiveFilters]):
     return Shaped(_objectives(request, filters), queries.objective_row)
 
@@ -475,22 +472,39 @@ class KeyResultFilters(Schema):
     format: ExportFormat = None
 
 
-def _kr_qs(actor):
-    return (
-        queries.visible_key_results(actor)
-        .select_related("objective__cycle", "objective__workspace")
-        .prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id"))
+def _kr_page(actor, now: dt.datetime):
+    """Shapes a page of KRs read by `_kr_qs`, with a query for their cycles and one for the
+    milestones of the checklists among them (none when there are none)."""
+
+    def page(krs: list) -> list[dict]:
+        ids = {kr.cycle_ref for kr in krs}
+        cycles = {c.pk: c for c in queries.cycles(actor).filter(pk__in=ids)} if ids else {}
+        checklists = [kr for kr in krs if kr.kind == Kind.MILESTONES]
+        prefetch_related_objects(
+            checklists,
+            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id")),
         )
+        return [_kr_out(kr, cycles[kr.cycle_ref], actor.workspace, now) for kr in krs]
+
+    return page
+
+
+def _kr_qs(actor):
+    # The cycle's id rides on the visibility join; the workspace is the actor's.
+    return queries.visible_key_results(actor).annotate(cycle_ref=F("objective__cycle_id"))
+
+
+def _kr_out(kr, cycle, workspace, now) -> dict:
+    row = queries.kr_row(kr, cycle, now, workspace)
+    # Only a checklist has milestones (a kind change away from it deletes them).
+    row["milestones"] = (
+        [
+            {"id": m.pk, "title": m.title, "weight": m.weight, "done": m.done}
+            for m in kr.milestones.all()
+        ]
+        if kr.kind == Kind.MILESTONES
+        else []
     )
-
-
-def _kr_out(kr, now=None) -> dict:
-    row = queries.kr_row(kr, kr.objective.cycle, now or timezone.now())
-    row["milestones"] = [
-        {"id": m.pk, "title": m.title, "weight": m.weight, "done": m.done}
-        for m in kr.milestones.all()
-    ]
     return row
 
 
@@ -552,7 +566,7 @@ def _template_out(t: dict) -> dict:
 
 
 @router.get("/templates", response=with_errors(200, list[TemplateOut]), tags=["Templates"])
-@paginate(Pagination)
+@paged()
 def list_templates(request):
     """The workspace's own templates, then the built-in ones (texts in the request's language;
     a start value is the template's example baseline)."""
@@ -580,22 +594,23 @@ def _key_results_csv(request, filters: KeyResultFilters):
     tags=["Key results"],
     openapi_extra=csv_response_doc(),
 )
-@csv_or_page(_key_results_csv)
-@paginate(Pagination)
+@paged(_key_results_csv)
 def list_key_results(request, filters: Query[KeyResultFilters]):
     qs = queries.filter_key_results(_kr_qs(request.auth), **filters.dict(exclude={"format"}))
-    now = timezone.now()
-    return Shaped(qs.order_by("objective_id", "position", "id"), lambda kr: _kr_out(kr, now))
+    page = _kr_page(request.auth, timezone.now())
+    return Shaped(qs.order_by("objective_id", "position", "id"), page=page)
 
 
-def _get_kr(actor, kr_id):
-    queries.get_key_result(actor, kr_id)  # visibility: 404 for what the actor cannot see
-    return _kr_qs(actor).get(pk=kr_id)
+def _kr_out_by_id(actor, kr_id) -> dict:
+    kr = _kr_qs(actor).filter(pk=kr_id).first()
+    if kr is None:
+        raise NotFound(_("No such key result."))
+    return _kr_page(actor, timezone.now())([kr])[0]
 
 
 @router.get("/key-results/{kr_id}", response=with_errors(200, KeyResultOut), tags=["Key results"])
 def get_key_result(request, kr_id: PathId):
-    return _kr_out(_get_kr(request.auth, kr_id))
+    return _kr_out_by_id(request.auth, kr_id)
 
 
 @router.post("/key-results", response=with_errors(201, KeyResultOut), tags=["Key results"])
@@ -606,12 +621,12 @@ def create_key_result(request, payload: KeyResultIn):
         del fields["owner_id"]
     objective = queries.get_objective(request.auth, fields.pop("objective_id"))
     kr = actions.create_key_result(request.auth, objective, **fields)
-    return Status(201, _kr_out(_get_kr(request.auth, kr.pk)))
+    return Status(201, _kr_out_by_id(request.auth, kr.pk))
 
 
 @router.patch("/key-results/{kr_id}", response=with_errors(200, KeyResultOut), tags=["Key results"])
 def update_key_result(request, kr_id: PathId, payload: KeyResultPatch):
-    kr = _get_kr(request.auth, kr_id)
+    kr = queries.get_key_result(request.auth, kr_id)
     fields = _non_null(payload, {"owner_id", "due_date", "status_override"})
     # One request, one outcome: a score must not stick when the rest of the edit is refused.
     with transaction.atomic():
@@ -623,7 +638,7 @@ def update_key_result(request, kr_id: PathId, payload: KeyResultPatch):
             )
         if fields:
             actions.update_key_result(request.auth, kr, **fields)
-    return _kr_out(_get_kr(request.auth, kr_id))
+    return _kr_out_by_id(request.auth, kr_id)
 
 
 @router.delete("/key-results/{kr_id}", response=with_errors(204, None), tags=["Key results"])
@@ -687,7 +702,7 @@ def _checkin_out(c: CheckIn, kind: str) -> dict:
     response=with_errors(200, list[CheckInOut]),
     tags=["Check-ins"],
 )
-@paginate(Pagination)
+@paged()
 def list_checkins(request, kr_id: PathId):
     kr = queries.get_key_result(request.auth, kr_id)
     checkins = CheckIn.objects.filter(key_result=kr).order_by("-checked_in_at", "-id")

@@ -3,13 +3,12 @@
 import datetime as dt
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from sasaran.apitypes import PathId, Text
 from sasaran.okrs import actions, queries
 from sasaran.okrs.comments import MAX_BODY, comment_row, get_comment, visible_comments
-from sasaran.schemas import Pagination, Shaped, with_errors
+from sasaran.schemas import Shaped, paged, with_errors
 
 router = Router(tags=["Comments"])
 
@@ -48,7 +47,7 @@ def _created(request, comment) -> Status:
 
 
 @router.get("/objectives/{objective_id}/comments", response=with_errors(200, list[CommentOut]))
-@paginate(Pagination)
+@paged()
 def list_objective_comments(request, objective_id: PathId, key_results: bool = False):
     """Comments on the objective itself, newest first; with `key_results=true` also those on
     its key results (the objective page's conversation)."""
@@ -66,7 +65,7 @@ def add_objective_comment(request, objective_id: PathId, payload: CommentIn):
 
 
 @router.get("/key-results/{kr_id}/comments", response=with_errors(200, list[CommentOut]))
-@paginate(Pagination)
+@paged()
 def list_key_result_comments(request, kr_id: PathId):
     """Comments on the key result, newest first."""
     kr = queries.get_key_result(request.auth, kr_id)

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sasaran import changes
 from sasaran.accounts.actions import add_member, create_team, set_team_members
 from sasaran.accounts.models import Membership, Role, Team, TeamMember, User, Workspace
 from sasaran.accounts.queries import Actor, actor_for
@@ -114,6 +115,7 @@ def delete_demo(workspace: Workspace) -> None:
     emails = {p["email"] for p in fixture()["people"]}
     user_ids = list(workspace.memberships.values_list("user_id", flat=True))
     with transaction.atomic():
+        changes.touch(workspace.pk, people=True)  # nothing kept from it is served again
         Objective.objects.filter(workspace=workspace).delete()
         Cycle.objects.filter(workspace=workspace).update(parent=None)
         Cycle.objects.filter(workspace=workspace).delete()

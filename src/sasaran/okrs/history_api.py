@@ -4,11 +4,10 @@ import datetime as dt
 from typing import Any
 
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 
 from sasaran.apitypes import QueryId, QueryText
 from sasaran.okrs.history import for_reader, visible_entries
-from sasaran.schemas import Pagination, Shaped, with_errors
+from sasaran.schemas import Shaped, paged, with_errors
 
 router = Router(tags=["Audit"])
 
@@ -37,7 +36,7 @@ class AuditFilters(Schema):
 
 
 @router.get("/audit", response=with_errors(200, list[AuditOut]))
-@paginate(Pagination)
+@paged()
 def list_audit(request, filters: Query[AuditFilters]):
     qs = visible_entries(request.auth)
     if filters.object_type:

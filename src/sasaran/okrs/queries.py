@@ -157,10 +157,11 @@ def objective_row(o: Objective) -> dict[str, Any]:
     }
 
 
-def kr_row(kr: KeyResult, cycle: Cycle, now: dt.datetime) -> dict[str, Any]:
+def kr_row(kr: KeyResult, cycle: Cycle, now: dt.datetime, workspace=None) -> dict[str, Any]:
     """A KR with its time-dependent values (expected progress, stale) computed for `now`.
-    Needs kr.objective.workspace loaded (select_related) so it costs no query."""
-    workspace = kr.objective.workspace
+    Without `workspace`, needs kr.objective.workspace loaded (select_related) so it costs no
+    query."""
+    workspace = workspace or kr.objective.workspace
     # A checklist's or task list's value is its done share: a ratio too.
     share = kr.kind in (Kind.MILESTONES, Kind.TASKS)
     forecast = {

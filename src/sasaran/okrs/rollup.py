@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from sasaran import changes
 from sasaran.accounts.models import Workspace
 from sasaran.accounts.queries import system_actor
 from sasaran.audit.log import record
@@ -273,6 +274,7 @@ def recompute_workspace(
     result whose status moved is audited and announced with `cause`; without one (`sasaran
     recompute`, which only repairs) nothing is."""
     now = now or timezone.now()
+    changes.touch(workspace.pk)  # bulk writes: no audit entry or event says so when unchanged
     cycles = {c.pk: c for c in Cycle.objects.filter(workspace=workspace)}
     # Locked (PostgreSQL): a check-in committed while this runs would otherwise be overwritten
     # with values computed from the history read before it.

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from sasaran.accounts.queries import actor_for
+from sasaran.accounts.queries import request_actor
 from sasaran.errors import ActionError, NotFound
 
 
@@ -35,7 +35,7 @@ def actor_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
-            request.actor = actor_for(request.user)
+            request.actor, request.stamps = request_actor(request.user.pk, user=request.user)
         except NotFound:
             return render(request, "web/no_workspace.html", status=403)
         try:

@@ -299,6 +299,9 @@ def update_key_result(
         if milestones and kr.kind != Kind.MILESTONES:
             raise Invalid(_("Only a milestones key result has milestones."), field="milestones")
         _sync_milestones(kr, _check_milestones(milestones))
+    elif kr.kind != Kind.MILESTONES and before["milestones"]:
+        # No longer a checklist: its milestones would count for nothing and show nowhere.
+        kr.milestones.all().delete()
     rollup.refresh_key_result(kr)
     rollup.refresh_objective_chain(objective)
     b, a = changed(before, {**snapshot(kr), "milestones": _milestone_list(kr)})
