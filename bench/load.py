@@ -45,6 +45,7 @@ class Path_:
     auth: str  # "token", "session" or "" (the yardstick)
     connections: int = 16
     lua: str | None = None  # a wrk script (a POST)
+    conditional: bool = False  # sends the ETag of a first answer: a browser's reload
 
 
 @dataclass
@@ -124,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per path (10)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--only", help="comma-separated path keys")
+    parser.add_argument(
+        "--no-keep",
+        action="store_true",
+        help="RESPONSE_CACHE=false: every request renders afresh (the work, not the lookups)",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: install it with `apt-get install -y wrk` (Debian).")
@@ -150,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     client = Client()
     client.force_login(user)
     session = client.cookies["sessionid"].value
+    # A browser holds its CSRF cookie after the first page: so does the load.
+    client.get("/")
+    csrf = client.cookies["csrftoken"].value
     objective = Objective.objects.filter(cycle=cycle, team_id=team).order_by("id").first()
     kr = (
         KeyResult.objects.filter(objective__cycle=cycle, objective__team_id=team, kind="number")
@@ -163,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     base, yard = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{yard_port}"
     env = {**os.environ, "DATABASE_URL": load_url, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     env["WEB_CONCURRENCY"] = str(args.workers)
+    env["RESPONSE_CACHE"] = "false" if args.no_keep else "true"
     # Rate limits are for the Internet, not for a load generator on loopback.
     env["RATE_LIMIT_PER_ACCOUNT_PER_MINUTE"] = "100000000"
     logs = tempfile.TemporaryDirectory()
@@ -211,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         Path_("home", "Home /", f"{base}/", "session"),
         Path_("explorer", "Explorer /okrs/?cycle", f"{base}/okrs/?cycle={cycle.pk}", "session"),
         Path_("objective", "Objective page", f"{base}/objectives/{objective.pk}/", "session"),
+        Path_(
+            "home_reload", "Home / reloaded (If-None-Match)", f"{base}/", "session", 16, None, True
+        ),
         Path_("checkin_4", "POST check-ins", checkins, "token", 4, str(lua)),
         Path_("checkin_16", "POST check-ins", checkins, "token", 16, str(lua)),
     ]
@@ -224,9 +237,15 @@ def main(argv: list[str] | None = None) -> int:
         for p in paths:
             headers = {
                 "token": [f"Authorization: Bearer {raw}"],
-                "session": [f"Cookie: sessionid={session}"],
+                "session": [f"Cookie: sessionid={session}; csrftoken={csrf}"],
                 "": [],
             }[p.auth]
+            if p.conditional:
+                first = urllib.request.Request(
+                    p.url, headers=dict(h.split(": ", 1) for h in headers)
+                )
+                with urllib.request.urlopen(first) as r:
+                    headers = [*headers, f"If-None-Match: {r.headers['ETag']}"]
             # A short warm-up, then the measured run.
             wrk(p.url, seconds=2, connections=p.connections, headers=headers, lua=p.lua)
             figures = wrk(
@@ -242,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     yardstick = results[0][1].rps
     engine = "SQLite" if load_url.startswith("sqlite") else "PostgreSQL"
     print(
-        f"\n{engine}, {args.workers} gunicorn workers, wrk -t2, {args.duration} s a path; "
+        f"\n{engine}, {args.workers} gunicorn workers, wrk -t2, {args.duration} s a path, "
+        f"answers {'rendered afresh' if args.no_keep else 'kept per reader'}; "
         f"member {user.email} (team {team}), cycle {cycle.name}\n"
     )
     head = ("path", "conn", "req/s", "p50 ms", "p99 ms", "errors", "÷ yardstick")

@@ -56,6 +56,13 @@ def change_stamps_at_once(monkeypatch):
 
 
 @pytest.fixture
+def no_kept_answers(settings):
+    """For tests that count a page's queries: every request renders afresh (the answers kept
+    per reader are tested in tests/web/test_response_cache.py)."""
+    settings.RESPONSE_CACHE = False
+
+
+@pytest.fixture
 def workspace(db):
     return Workspace.objects.create(name="Acme", slug="acme", time_zone="UTC")
 

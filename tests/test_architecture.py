@@ -39,10 +39,11 @@ MAY_IMPORT: dict[str, set[str]] = {
 }
 # Modules every app may use: errors, typed parameters, API types, settings helpers, the
 # read-only admin base, rate limits and the cache they count in, CSV files, the markdown allow-list,
-# the workspaces' change stamps.
+# the workspaces' change stamps and the answers kept under them.
 SHARED = {
     *("errors", "params", "apitypes", "schemas", "envconf", "limits"),
     *("readonlyadmin", "ratelimit", "dbcache", "csvfile", "richtext", "changes"),
+    "responsecache",
 }
 # The composition root wires everything together (routers, URLs, settings, the CLI).
 ROOT = {"api", "urls", "settings", "cli", "wsgi"}

@@ -73,3 +73,25 @@ def stamps(workspace_id: int) -> dict[str, str]:
         found.update(cache.get_many(missing))
     # Still missing (evicted at once): a value nobody has, so nothing is served from under it.
     return {kind: found.get(key) or _fresh() for kind, key in keys.items()}
+
+
+# --- What a process computed from a workspace, kept while its data stamp holds ---
+
+_KEPT: dict[tuple[int, str], tuple[str, object]] = {}
+_MAX_KEPT = 5_000
+
+
+def kept(workspace_id: int, stamp: str, name: str, build):
+    """`build()`'s value for this workspace, computed once per process while the workspace's
+    data stamp is `stamp` (read at the start of the request: request.stamps["data"]). For
+    small, often-read tables (cycles, teams, names): the value is shared by the requests of the
+    process, so it must be read-only (tuples, frozen dicts, objects nobody changes)."""
+    key = (workspace_id, name)
+    found = _KEPT.get(key)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    value = build()
+    if len(_KEPT) >= _MAX_KEPT:
+        _KEPT.clear()
+    _KEPT[key] = (stamp, value)
+    return value

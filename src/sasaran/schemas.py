@@ -11,6 +11,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from sasaran import responsecache
+
 # The client errors the API answers with. ninja's own `codes_4xx` leaves out 422, the status of
 # every validation error, so the spec would not document the most common error response.
 ERROR_CODES = frozenset({400, 401, 403, 404, 405, 409, 413, 415, 422, 429})
@@ -40,6 +42,9 @@ def to_json(data) -> bytes:
     return orjson.dumps(data, default=_ENCODER.default, option=_ORJSON_OPTIONS)
 
 
+JSON_TYPE = "application/json; charset=utf-8"
+
+
 class JSONRenderer(BaseRenderer):
     """The API's renderer: orjson, with dates and times as Django writes them."""
 
@@ -52,13 +57,14 @@ class JSONRenderer(BaseRenderer):
 class Shaped:
     """A queryset that the paginator slices in SQL; only the page's rows are then shaped."""
 
-    def __init__(self, qs, shape=None, *, page=None):
+    def __init__(self, qs, shape=None, *, page=None, count=None):
         # `shape` shapes one row; `page` shapes the page's rows together (a few queries for
-        # the page, not one per row).
-        self.qs, self.shape, self.page = qs, shape, page
+        # the page, not one per row); `count` is the same rows without what only shaping
+        # needs (an annotation's join), for a cheaper count(*).
+        self.qs, self.shape, self.page, self.count_qs = qs, shape, page, count
 
     def __len__(self) -> int:
-        return self.qs.count()
+        return (self.qs if self.count_qs is None else self.count_qs).count()
 
     def __getitem__(self, item):
         rows = list(self.qs[item])
@@ -133,14 +139,19 @@ def paged(to_csv=None):
         def page_view(request, **kwargs):
             if to_csv is not None and getattr(kwargs.get("filters"), "format", None) == "csv":
                 return to_csv(request, kwargs["filters"])
-            result = paginated(request, **kwargs)
-            if (
-                isinstance(result, ShapedPage)
-                and settings.API_SHAPED_PAGES
-                and all(type(row) is dict for row in result["items"])
-            ):
-                return HttpResponse(to_json(result), content_type="application/json; charset=utf-8")
-            return result
+
+            def build():
+                result = paginated(request, **kwargs)
+                if (
+                    isinstance(result, ShapedPage)
+                    and settings.API_SHAPED_PAGES
+                    and all(type(row) is dict for row in result["items"])
+                ):
+                    return HttpResponse(to_json(result), content_type=JSON_TYPE)
+                return result
+
+            # Kept per reader while the workspace is unchanged, and 304 on If-None-Match.
+            return responsecache.answer(request, build)
 
         return page_view
 

@@ -217,4 +217,6 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 # Pages of rows shaped by our own code leave without a second validation (sasaran.schemas.paged).
 API_SHAPED_PAGES = True
+# Answers kept per reader in each process while nothing they show has changed (responsecache).
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", True)
 NINJA_PAGINATION_MAX_LIMIT = 500

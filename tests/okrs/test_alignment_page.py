@@ -145,7 +145,7 @@ def test_viewer_sees_the_map_without_edit_controls(client, tree, viewer):
 
 @pytest.mark.parametrize("extra", [0, 6])
 def test_query_count_does_not_grow_with_objectives(
-    client, actor_of, admin, owner, cycle, company, product, extra
+    client, actor_of, admin, owner, cycle, company, product, extra, no_kept_answers
 ):
     top = objective(actor_of(admin), cycle, company, title="Top")
     for i in range(1 + extra):

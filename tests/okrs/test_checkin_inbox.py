@@ -449,7 +449,7 @@ def _count(client, url):
 
 
 def test_the_inbox_runs_the_same_number_of_queries_however_many_rows(
-    client, actor_of, owner, teammate, cycle, product
+    client, actor_of, owner, teammate, cycle, product, no_kept_answers
 ):
     me, them = actor_of(owner), actor_of(teammate)
     _add_rows(me, cycle, product, 1)

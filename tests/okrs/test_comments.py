@@ -408,7 +408,7 @@ def test_editing_and_deleting_through_the_page(client, actor_of, owner, teammate
 
 
 def test_the_page_query_count_does_not_grow_with_comments(
-    client, actor_of, owner, teammate, seller, okr
+    client, actor_of, owner, teammate, seller, okr, no_kept_answers
 ):
     obj, kr = okr
     counts = []

@@ -357,7 +357,9 @@ def test_owner_filter_offers_me_my_teams_and_the_selected_owner(
 
 
 @pytest.mark.parametrize("query", ["", "?view=list", "?status=on_track&q=e&stale=1"])
-def test_query_count_does_not_grow_with_rows(client, actor_of, owner, cycle, product, query):
+def test_query_count_does_not_grow_with_rows(
+    client, actor_of, owner, cycle, product, query, no_kept_answers
+):
     actor = actor_of(owner)
 
     def count():

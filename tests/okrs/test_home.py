@@ -152,7 +152,7 @@ def test_no_active_cycle_says_so(client, owner, cycle):
 
 @pytest.mark.parametrize("extra", [0, 5])
 def test_home_query_count_does_not_grow_with_rows(
-    client, actor_of, admin, owner, seller, cycle, company, product, sales, extra
+    client, actor_of, admin, owner, seller, cycle, company, product, sales, extra, no_kept_answers
 ):
     me = actor_of(owner)
     for i in range(1 + extra):

@@ -443,7 +443,9 @@ def test_csv_of_another_workspace_shows_nothing_of_this_one(client, okrs, outsid
 
 
 @pytest.mark.parametrize("query", ["", "?format=csv", "?team={team}&owner={owner}"])
-def test_query_count_does_not_grow_with_key_results(client, actor_of, owner, cycle, product, query):
+def test_query_count_does_not_grow_with_key_results(
+    client, actor_of, owner, cycle, product, query, no_kept_answers
+):
     actor = actor_of(owner)
     url = "/okrs/attention/" + query.format(team=product.pk, owner=owner.pk)
 
@@ -470,7 +472,7 @@ def test_query_count_does_not_grow_with_key_results(client, actor_of, owner, cyc
 
 @pytest.mark.parametrize("query", ["?format=csv", "?view=list&format=csv"])
 def test_explorer_csv_query_count_does_not_grow_with_rows(
-    client, actor_of, owner, cycle, product, query
+    client, actor_of, owner, cycle, product, query, no_kept_answers
 ):
     actor = actor_of(owner)
 

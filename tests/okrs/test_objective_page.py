@@ -156,7 +156,9 @@ def _page_queries(client, obj_id):
     return len(ctx.captured_queries)
 
 
-def test_query_count_does_not_grow_with_key_results(client, actor_of, owner, cycle, product):
+def test_query_count_does_not_grow_with_key_results(
+    client, actor_of, owner, cycle, product, no_kept_answers
+):
     actor = actor_of(owner)
     counts = []
     for n in (1, 5):
@@ -251,7 +253,9 @@ def test_history_formats_the_values_of_many_entries_in_one_query(
     assert {"USD 38,007.5", "7.5 accounts", "111.5%"} <= {c["after"] for c in values}
 
 
-def test_page_query_count_does_not_grow_with_history(client, actor_of, owner, cycle, product):
+def test_page_query_count_does_not_grow_with_history(
+    client, actor_of, owner, cycle, product, no_kept_answers
+):
     actor = actor_of(owner)
     client.force_login(owner)
     counts = []

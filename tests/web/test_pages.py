@@ -91,7 +91,9 @@ def test_private_objective_is_not_shown_to_another_team(
 
 
 @pytest.mark.parametrize("extra", [0, 5])
-def test_home_query_count_does_not_grow_with_rows(client, actor_of, owner, cycle, product, extra):
+def test_home_query_count_does_not_grow_with_rows(
+    client, actor_of, owner, cycle, product, extra, no_kept_answers
+):
     actor = actor_of(owner)
     for i in range(1 + extra):
         obj = objective(actor, cycle, product, title=f"Objective {i}")

@@ -4,13 +4,13 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.db import transaction
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictBool
 
-from sasaran import csvfile
+from sasaran import changes, csvfile
 from sasaran.apitypes import Confidence, Id, Number, NumberOrBool, PathId, QueryId, Text
 from sasaran.errors import Invalid, NotFound
 from sasaran.okrs import actions, exports, queries
@@ -221,8 +221,9 @@ class RetrospectiveOut(Schema):
     updated_at: dt.datetime | None
 
 
-def _objectives(request, filters: ObjectiveFilters):
-    qs = queries.api_objectives(request.auth)
+def _objectives(request, filters: ObjectiveFilters, *, annotated: bool = True):
+    actor = request.auth
+    qs = queries.api_objectives(actor) if annotated else queries.visible_objectives(actor)
     qs = queries.filter_objectives(qs, **filters.dict(exclude={"format"}))
     return qs.order_by("cycle_id", "position", "id")
 
@@ -241,7 +242,10 @@ def _objectives_csv(request, filters: ObjectiveFilters):
 )
 @paged(_objectives_csv)
 def list_objectives(request, filters: Query[ObjectiveFilters]):
-    return Shaped(_objectives(request, filters), queries.objective_row)
+    # Counted without the visible-parent join, which only shaping needs (and the parent
+    # filter, which reads it).
+    count = _objectives(request, filters, annotated=filters.parent is not None)
+    return Shaped(_objectives(request, filters), queries.objective_row, count=count)
 
 
 @router.get(
@@ -472,19 +476,33 @@ class KeyResultFilters(Schema):
     format: ExportFormat = None
 
 
-def _kr_page(actor, now: dt.datetime):
-    """Shapes a page of KRs read by `_kr_qs`, with a query for their cycles and one for the
-    milestones of the checklists among them (none when there are none)."""
+def _kr_page(request, now: dt.datetime):
+    """Shapes a page of KRs read by `_kr_qs`: the workspace's cycles come from what the process
+    keeps (sasaran.changes.kept), the milestones of the checklists among them from one query
+    (none when there are none)."""
+    actor = request.auth
 
     def page(krs: list) -> list[dict]:
-        ids = {kr.cycle_ref for kr in krs}
-        cycles = {c.pk: c for c in queries.cycles(actor).filter(pk__in=ids)} if ids else {}
-        checklists = [kr for kr in krs if kr.kind == Kind.MILESTONES]
-        prefetch_related_objects(
-            checklists,
-            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id")),
+        cycles = changes.kept(
+            actor.workspace_id,
+            request.stamps[changes.DATA],
+            "cycles",
+            lambda: {c.pk: c for c in queries.cycles(actor)},
         )
-        return [_kr_out(kr, cycles[kr.cycle_ref], actor.workspace, now) for kr in krs]
+        checklists = [kr.pk for kr in krs if kr.kind == Kind.MILESTONES]
+        milestones: dict[int, list[dict]] = {pk: [] for pk in checklists}
+        if checklists:
+            rows = (
+                Milestone.objects.filter(key_result_id__in=checklists)
+                .order_by("position", "id")
+                .values_list("key_result_id", "id", "title", "weight", "done")
+            )
+            for kr_id, pk, title, weight, done in rows:
+                milestones[kr_id].append({"id": pk, "title": title, "weight": weight, "done": done})
+        return [
+            _kr_out(kr, cycles[kr.cycle_ref], actor.workspace, now, milestones.get(kr.pk, []))
+            for kr in krs
+        ]
 
     return page
 
@@ -494,18 +512,9 @@ def _kr_qs(actor):
     return queries.visible_key_results(actor).annotate(cycle_ref=F("objective__cycle_id"))
 
 
-def _kr_out(kr, cycle, workspace, now) -> dict:
-    row = queries.kr_row(kr, cycle, now, workspace)
+def _kr_out(kr, cycle, workspace, now, milestones: list[dict]) -> dict:
     # Only a checklist has milestones (a kind change away from it deletes them).
-    row["milestones"] = (
-        [
-            {"id": m.pk, "title": m.title, "weight": m.weight, "done": m.done}
-            for m in kr.milestones.all()
-        ]
-        if kr.kind == Kind.MILESTONES
-        else []
-    )
-    return row
+    return {**queries.kr_row(kr, cycle, now, workspace), "milestones": milestones}
 
 
 # ---- templates ----------------------------------------------------------------------------
@@ -597,20 +606,20 @@ def _key_results_csv(request, filters: KeyResultFilters):
 @paged(_key_results_csv)
 def list_key_results(request, filters: Query[KeyResultFilters]):
     qs = queries.filter_key_results(_kr_qs(request.auth), **filters.dict(exclude={"format"}))
-    page = _kr_page(request.auth, timezone.now())
+    page = _kr_page(request, timezone.now())
     return Shaped(qs.order_by("objective_id", "position", "id"), page=page)
 
 
-def _kr_out_by_id(actor, kr_id) -> dict:
-    kr = _kr_qs(actor).filter(pk=kr_id).first()
+def _kr_out_by_id(request, kr_id) -> dict:
+    kr = _kr_qs(request.auth).filter(pk=kr_id).first()
     if kr is None:
         raise NotFound(_("No such key result."))
-    return _kr_page(actor, timezone.now())([kr])[0]
+    return _kr_page(request, timezone.now())([kr])[0]
 
 
 @router.get("/key-results/{kr_id}", response=with_errors(200, KeyResultOut), tags=["Key results"])
 def get_key_result(request, kr_id: PathId):
-    return _kr_out_by_id(request.auth, kr_id)
+    return _kr_out_by_id(request, kr_id)
 
 
 @router.post("/key-results", response=with_errors(201, KeyResultOut), tags=["Key results"])
@@ -621,7 +630,7 @@ def create_key_result(request, payload: KeyResultIn):
         del fields["owner_id"]
     objective = queries.get_objective(request.auth, fields.pop("objective_id"))
     kr = actions.create_key_result(request.auth, objective, **fields)
-    return Status(201, _kr_out_by_id(request.auth, kr.pk))
+    return Status(201, _kr_out_by_id(request, kr.pk))
 
 
 @router.patch("/key-results/{kr_id}", response=with_errors(200, KeyResultOut), tags=["Key results"])
@@ -638,7 +647,7 @@ def update_key_result(request, kr_id: PathId, payload: KeyResultPatch):
             )
         if fields:
             actions.update_key_result(request.auth, kr, **fields)
-    return _kr_out_by_id(request.auth, kr_id)
+    return _kr_out_by_id(request, kr_id)
 
 
 @router.delete("/key-results/{kr_id}", response=with_errors(204, None), tags=["Key results"])

@@ -122,3 +122,17 @@ def prune(now: dt.datetime) -> None:
 
 
 registry.register(registry.Job(key="scheduler.prune", cron="17 3 * * *", run=prune))
+
+
+def analyze(now: dt.datetime | None = None) -> None:
+    """SQLite's planner picks indexes well only with statistics: without them it read every
+    objective of a workspace to count one cycle's (bench: 0.85 ms → 0.1 ms a count). ANALYZE
+    after each migrate and nightly, as the rows grow. PostgreSQL's autovacuum does this."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+registry.register(registry.Job(key="scheduler.analyze", cron="37 3 * * *", run=analyze))

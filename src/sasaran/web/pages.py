@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from sasaran import responsecache
 from sasaran.accounts.queries import request_actor
 from sasaran.errors import ActionError, NotFound
 
@@ -51,5 +52,17 @@ def actor_page(view):
                 {"message": exc.message, "status": exc.status},
                 status=exc.status,
             )
+
+    return wrapper
+
+
+def kept_page(view):
+    """Under @actor_page on a GET page that many read often (Home, the explorer, an objective):
+    its answer is kept per reader while the workspace is unchanged (sasaran.responsecache), and
+    a reload with If-None-Match gets 304."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return responsecache.answer(request, lambda: view(request, *args, **kwargs))
 
     return wrapper

@@ -14,10 +14,11 @@ from sasaran import csvfile
 from sasaran.okrs import explore, exports, needs_attention, queries
 from sasaran.okrs.views.explorer import page_number
 from sasaran.web.fragments import url_of
-from sasaran.web.pages import actor_page
+from sasaran.web.pages import actor_page, kept_page
 
 
 @actor_page
+@kept_page
 def attention(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     now = timezone.now()

@@ -32,7 +32,7 @@ from sasaran.okrs.views.objective import (
     _vary,
 )
 from sasaran.web.fragments import percent
-from sasaran.web.pages import actor_page
+from sasaran.web.pages import actor_page, kept_page
 
 STATUS_LABELS = dict(STATUS_CHOICES)
 
@@ -154,6 +154,7 @@ def _page(
 
 
 @actor_page
+@kept_page
 def inbox_page(request: HttpRequest) -> HttpResponse:
     """GET: the inbox. POST: Save all — every changed row is checked in; rows that fail show
     their error with what was typed, the others their confirmation."""

@@ -15,7 +15,7 @@ from django.utils.cache import patch_vary_headers
 from sasaran import csvfile
 from sasaran.okrs import explore, exports, queries
 from sasaran.okrs.models import STATUS_CHOICES
-from sasaran.web.pages import actor_page
+from sasaran.web.pages import actor_page, kept_page
 
 VIEWS = ("tree", "list")
 
@@ -29,6 +29,7 @@ def page_number(raw: str | None) -> int:
 
 
 @actor_page
+@kept_page
 def okrs(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     now = timezone.now()
@@ -90,6 +91,7 @@ def okrs(request: HttpRequest) -> HttpResponse:
 
 
 @actor_page
+@kept_page
 def alignment(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     cycles = list(queries.cycles(actor))

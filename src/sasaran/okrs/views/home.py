@@ -7,10 +7,11 @@ from django.urls import path
 from django.utils import timezone
 
 from sasaran.okrs import explore
-from sasaran.web.pages import actor_page
+from sasaran.web.pages import actor_page, kept_page
 
 
 @actor_page
+@kept_page
 def home(request: HttpRequest) -> HttpResponse:
     data = explore.home(request.actor, timezone.now())
     return render(request, "okrs/home.html", {"actor": request.actor, "home": data})

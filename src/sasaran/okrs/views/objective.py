@@ -29,7 +29,7 @@ from sasaran.okrs.views.history import history_items
 from sasaran.params import UNSET
 from sasaran.web.fragments import format_value, places
 from sasaran.web.markdown import render_markdown
-from sasaran.web.pages import actor_page
+from sasaran.web.pages import actor_page, kept_page
 
 FEED_LIMIT = 12
 HISTORY_LIMIT = 20
@@ -401,6 +401,7 @@ def _objective_url(kr: KeyResult) -> str:
 
 
 @actor_page
+@kept_page
 def objective_page(request: HttpRequest, objective_id: int) -> HttpResponse:
     context = _objective_context(request.actor, objective_id)
     return render(request, "okrs/objective/page.html", context)
