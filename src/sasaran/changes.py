@@ -17,7 +17,7 @@ value never used before, so nothing kept under an old one can be mistaken for cu
 import secrets
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
 PEOPLE, DATA = "people", "data"
@@ -45,12 +45,21 @@ class _Stamp:
         cache.set_many({_key(self.workspace_id, k): _fresh() for k in self.kinds}, timeout=None)
 
 
+def _in_same_database(connection) -> bool:
+    """Stamps kept in a table of this very SQLite database: written inside the transaction,
+    they commit with the change itself (SQLite has one writer at a time anyway, and a second
+    write transaction after each change would queue behind the next check-in)."""
+    from sasaran.dbcache import DatabaseCache
+
+    return connection.vendor == "sqlite" and isinstance(caches["default"], DatabaseCache)
+
+
 def touch(workspace_id: int, *, people: bool = False) -> None:
     """Say that `workspace_id` changed (its people too, with people=True) in the current
     transaction; outside one, now."""
     kinds = frozenset({DATA, PEOPLE} if people else {DATA})
     connection = transaction.get_connection()
-    if not connection.in_atomic_block or not AT_COMMIT:
+    if not connection.in_atomic_block or not AT_COMMIT or _in_same_database(connection):
         _Stamp(workspace_id, kinds)()
         return
     # Callbacks of a rolled-back savepoint are dropped from this list, so a stamp found here

@@ -94,6 +94,11 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and immediate transactions: the web server and the worker write at the same time.
+    # Our backend waits for the write lock in finer steps than SQLite's (sasaran/sqlite).
+    _db["ENGINE"] = "sasaran.sqlite"
+    # Tests run in memory (each test process its own); said outright, since test tools
+    # recognise SQLite by Django's engine name.
+    _db["TEST"] = {"NAME": ":memory:"}
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

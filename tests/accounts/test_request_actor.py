@@ -94,8 +94,10 @@ def at_commit(monkeypatch):
 
 
 def test_a_stamp_moves_when_the_transaction_commits_and_once(
-    at_commit, workspace, django_capture_on_commit_callbacks
+    at_commit, workspace, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # Stamps kept apart from the data (Redis, or PostgreSQL's table written after the commit).
+    monkeypatch.setattr(changes, "_in_same_database", lambda connection: False)
     before = changes.stamps(workspace.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
@@ -105,6 +107,24 @@ def test_a_stamp_moves_when_the_transaction_commits_and_once(
     assert len(callbacks) == 1
     after = changes.stamps(workspace.pk)
     assert after["data"] != before["data"] and after["people"] == before["people"]
+
+
+def test_on_sqlite_the_stamp_commits_with_the_change_elsewhere_after_it(at_commit, workspace):
+    before = changes.stamps(workspace.pk)
+    with transaction.atomic():
+        changes.touch(workspace.pk)
+        inside = changes.stamps(workspace.pk)
+    if connection.vendor == "sqlite":  # the database cache's table, in the same transaction
+        assert inside["data"] != before["data"]
+        try:
+            with transaction.atomic():
+                changes.touch(workspace.pk, people=True)
+                raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+        assert changes.stamps(workspace.pk) == inside  # rolled back with the change
+    else:  # written once the transaction commits (a test's never does)
+        assert inside == before
 
 
 def test_a_rolled_back_change_leaves_the_stamps(
