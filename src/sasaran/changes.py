@@ -36,12 +36,16 @@ def _fresh() -> str:
 
 
 class _Stamp:
-    """The on-commit callback; recognisable, so one transaction registers it only once."""
+    """The on-commit callback; recognisable, so one transaction registers it only once. When
+    the stamp was written inside the transaction already, it stays registered as a marker
+    (dropped with a rolled-back savepoint, like the write itself) and does nothing at commit."""
 
     def __init__(self, workspace_id: int, kinds: frozenset[str]):
-        self.workspace_id, self.kinds = workspace_id, kinds
+        self.workspace_id, self.kinds, self.written = workspace_id, kinds, False
 
     def __call__(self) -> None:
+        if self.written:
+            return
         cache.set_many({_key(self.workspace_id, k): _fresh() for k in self.kinds}, timeout=None)
 
 
@@ -59,15 +63,19 @@ def touch(workspace_id: int, *, people: bool = False) -> None:
     transaction; outside one, now."""
     kinds = frozenset({DATA, PEOPLE} if people else {DATA})
     connection = transaction.get_connection()
-    if not connection.in_atomic_block or not AT_COMMIT or _in_same_database(connection):
+    if not connection.in_atomic_block or not AT_COMMIT:
         _Stamp(workspace_id, kinds)()
         return
     # Callbacks of a rolled-back savepoint are dropped from this list, so a stamp found here
-    # will run at commit.
+    # will run at commit (or was written in this transaction and still stands).
     for _sids, func, _robust in connection.run_on_commit:
         if isinstance(func, _Stamp) and func.workspace_id == workspace_id and kinds <= func.kinds:
             return
-    transaction.on_commit(_Stamp(workspace_id, kinds))
+    stamp = _Stamp(workspace_id, kinds)
+    if _in_same_database(connection):
+        stamp()
+        stamp.written = True
+    transaction.on_commit(stamp)
 
 
 def stamps(workspace_id: int) -> dict[str, str]:
