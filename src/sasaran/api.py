@@ -1,5 +1,6 @@
 """The public REST API (/api/v1): authentication, error format and the routers of each app."""
 
+from django.db import OperationalError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -11,6 +12,7 @@ from sasaran.accounts.actions import authenticate_token
 from sasaran.accounts.queries import Actor, request_actor
 from sasaran.errors import ActionError, NotFound
 from sasaran.schemas import JSONRenderer
+from sasaran.web.middleware import busy_message, is_database_busy
 
 
 class RateLimited(Exception):
@@ -104,6 +106,15 @@ def on_rate_limited(request, exc: RateLimited):
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return _error(request, _("Authentication required: send a valid bearer token or sign in."), 401)
+
+
+@api.exception_handler(OperationalError)
+def on_database_error(request, exc: OperationalError):
+    if not is_database_busy(exc):
+        raise exc
+    response = _error(request, busy_message(), 503)
+    response["Retry-After"] = "2"
+    return response
 
 
 @api.exception_handler(HttpError)

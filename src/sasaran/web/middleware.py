@@ -2,7 +2,10 @@
 chosen language over the browser's and the cookie's."""
 
 from django.conf import settings
+from django.db import OperationalError
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -35,3 +38,33 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+def is_database_busy(exc: Exception) -> bool:
+    """SQLite's "database is locked" (past its timeout: 20 s of waiting for the write lock)."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
+
+
+def busy_message() -> str:
+    return _("Sasaran is busy saving other changes, and nothing of yours was saved. Try again.")
+
+
+class BusyDatabaseMiddleware:
+    """A page whose write waited longer than the database's timeout for its turn says so (503,
+    Retry-After), instead of an error page; the transaction rolled back, nothing half-saved.
+    The API says it in its own format (sasaran/api.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if not is_database_busy(exc):
+            return None
+        response = render(
+            request, "web/error.html", {"message": busy_message(), "status": 503}, status=503
+        )
+        response["Retry-After"] = "2"
+        return response
