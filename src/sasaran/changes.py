@@ -6,9 +6,11 @@ Two stamps per workspace: `people` moves when its members, roles, teams, setting
 change (what an actor is made of); `data` moves on every change at all (OKRs, check-ins,
 comments, and the people changes too). Writers call `touch()` inside their transaction: the
 audit log and the event bus do it for every action and every announcement, so an action needs
-no call of its own. The new stamp is written once the transaction commits (never for one that
-rolls back), once per transaction and workspace, in the cache every process shares (Redis, or
-the database cache): a reader that sees the new stamp then also sees the committed rows.
+no call of its own. The new stamp is written once per transaction and workspace, in the cache
+every process shares (Redis, or the database cache), once the transaction commits (never for one
+that rolls back): a reader that sees the new stamp then also sees the committed rows. On SQLite
+with the database cache it is written inside the transaction instead, and commits or rolls back
+with the change itself.
 
 A stamp is a fresh unique value, not a counter: a stamp evicted from the cache comes back as a
 value never used before, so nothing kept under an old one can be mistaken for current.
