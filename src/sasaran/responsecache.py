@@ -31,7 +31,7 @@ MINUTE = 60
 MAX_BYTES = 64 * 1024 * 1024  # per process
 MAX_ONE = 2 * 1024 * 1024  # a larger answer is not kept
 
-_store: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+_store: OrderedDict[str, tuple[bytes, str, str | None]] = OrderedDict()
 _size = 0
 _lock = Lock()  # gunicorn's gthread workers share a process
 
@@ -60,19 +60,19 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return "messages" in request.COOKIES or (session is not None and "_messages" in session)
 
 
-def _keep(key: str, body: bytes, content_type: str) -> None:
+def _keep(key: str, body: bytes, content_type: str, vary: str | None) -> None:
     global _size
     with _lock:
         if key in _store:
             return
-        _store[key] = (body, content_type)
+        _store[key] = (body, content_type, vary)
         _size += len(body)
         while _size > MAX_BYTES and _store:
-            _old, (old_body, _type) = _store.popitem(last=False)
+            _old, (old_body, _type, _vary) = _store.popitem(last=False)
             _size -= len(old_body)
 
 
-def _found(key: str) -> tuple[bytes, str] | None:
+def _found(key: str) -> tuple[bytes, str, str | None] | None:
     with _lock:
         hit = _store.get(key)
         if hit is not None:
@@ -103,6 +103,8 @@ def answer(request: HttpRequest, build) -> HttpResponse:
     hit = _found(key) if settings.RESPONSE_CACHE else None
     if hit is not None:
         response = HttpResponse(hit[0], content_type=hit[1])
+        if hit[2]:
+            response["Vary"] = hit[2]  # the view's own (the explorer's HX-Request)
     else:
         response = build()
         if not isinstance(response, HttpResponse):
@@ -123,7 +125,7 @@ def answer(request: HttpRequest, build) -> HttpResponse:
         ):
             return response
         if settings.RESPONSE_CACHE and len(response.content) <= MAX_ONE:
-            _keep(key, response.content, response["Content-Type"])
+            _keep(key, response.content, response["Content-Type"], response.get("Vary"))
     response["ETag"] = etag
     # The browser may keep it but asks again each time (cheap: 304 while nothing changed).
     response["Cache-Control"] = "private, no-cache"
