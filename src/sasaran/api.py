@@ -127,11 +127,13 @@ def _register() -> None:
     from sasaran.okrs.api import router as okrs_router
     from sasaran.okrs.comments_api import router as comments_router
     from sasaran.okrs.history_api import router as audit_router
+    from sasaran.work.api import router as work_router
 
     api.add_router("", accounts_router)
     api.add_router("", okrs_router)
     api.add_router("", audit_router)
     api.add_router("", comments_router)
+    api.add_router("", work_router)
 
 
 _register()

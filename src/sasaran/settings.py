@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sasaran.accounts",
     "sasaran.audit",
     "sasaran.okrs",
+    "sasaran.work",
     "sasaran.web",
 ]
 

@@ -11,6 +11,7 @@ from sasaran.accounts.actions import create_token
 from sasaran.accounts.queries import actor_for
 from sasaran.audit.models import AuditEntry
 from sasaran.okrs import actions
+from sasaran.work import actions as work_actions
 from tests.api import call
 
 # Every operation of the spec (test_every_operation_of_the_spec_is_in_the_table keeps it so).
@@ -73,6 +74,23 @@ ENDPOINTS = [
     ("delete", "/comments/{product_comment}", None),
     ("get", "/audit", None),
     ("get", "/templates", None),
+    ("get", "/spaces", None),
+    ("post", "/spaces", {"name": "Ops work", "team_id": "@product"}),
+    ("get", "/spaces/{space}", None),
+    ("get", "/folders", None),
+    ("post", "/folders", {"space_id": "@space", "name": "Q4"}),
+    ("get", "/lists", None),
+    ("post", "/lists", {"space_id": "@space", "name": "Backlog"}),
+    ("get", "/lists/{task_list}", None),
+    ("get", "/tasks", None),
+    ("post", "/tasks", {"list_id": "@task_list", "title": "Write docs"}),
+    ("get", "/tasks/{task}", None),
+    ("patch", "/tasks/{task}", {"title": "Changed"}),
+    ("delete", "/tasks/{task}", None),
+    ("post", "/tasks/{task}/blocked-by", {"blocking_id": "@task_b"}),
+    ("get", "/key-results/{product_kr}/links", None),
+    ("post", "/key-results/{product_kr}/links", {"task_id": "@task_b"}),
+    ("delete", "/key-results/{product_kr}/links/{kr_link}", None),
 ]
 READS = [e for e in ENDPOINTS if e[0] == "get"]
 WRITES = [e for e in ENDPOINTS if e[0] != "get"]
@@ -82,7 +100,7 @@ COMMENT_WRITES = [e for e in WRITES if "comments" in e[1]]
 PRODUCT_OKR_WRITES = [
     e for e in WRITES if re.search(r"objectives|key-results", e[1]) and e not in COMMENT_WRITES
 ]
-ADMIN_WRITES = [e for e in WRITES if re.search(r"teams|members|cycles", e[1])]
+ADMIN_WRITES = [e for e in WRITES if re.search(r"teams|members|cycles|spaces", e[1])]
 # Everyone manages their own API tokens (a viewer reads through one).
 OWN_TOKEN_WRITES = [e for e in WRITES if e[1].startswith("/tokens")]
 LISTS = [e for e in READS if "{" not in e[1] and e[1] != "/me"]
@@ -93,9 +111,19 @@ def _label(endpoint) -> str:
 
 
 @pytest.fixture
-def ids(org, owner, teammate, company, product, growth, cycle):
+def ids(org, admin, owner, teammate, company, product, growth, cycle):
     token, _ = create_token(actor_for(owner))
+    space = work_actions.create_space(actor_for(admin), name="Product work")
+    task_list = work_actions.create_list(actor_for(owner), space, name="Sprint")
+    task = work_actions.create_task(actor_for(owner), task_list, title="Ship the beta")
+    task_b = work_actions.create_task(actor_for(owner), task_list, title="Write the launch post")
+    kr_link = work_actions.link(actor_for(owner), org.product_kr.pk, list_id=task_list.pk)
     return {
+        "space": space.pk,
+        "task_list": task_list.pk,
+        "task": task.pk,
+        "task_b": task_b.pk,
+        "kr_link": kr_link.pk,
         "company": company.pk,
         "product": product.pk,
         "growth": growth.pk,

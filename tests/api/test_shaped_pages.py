@@ -5,6 +5,7 @@ response schema would have made of it: same fields, same values, same types, sam
 import pytest
 
 from sasaran.okrs import actions
+from sasaran.work import actions as work
 from tests.api import call
 
 PATHS = [
@@ -24,11 +25,17 @@ PATHS = [
     "/audit",
     "/cycles",
     "/templates",
+    "/spaces",
+    "/folders",
+    "/lists",
+    "/tasks",
+    "/tasks?status_category=open",
+    "/key-results/{kr}/links",
 ]
 
 
 @pytest.fixture
-def richer(org, actor_of, owner, teammate, cycle):
+def richer(org, actor_of, admin, owner, teammate, cycle):
     o = actor_of(owner)
     actions.create_key_result(
         o,
@@ -42,6 +49,14 @@ def richer(org, actor_of, owner, teammate, cycle):
     actions.create_checkin(o, org.product_kr.pk, value=33.3, confidence=2, blockers="Ünïcödé 🚀")
     actions.add_comment(o, key_result_id=org.product_kr.pk, body="**Nice** @teammate")
     actions.add_comment(actor_of(teammate), objective_id=org.product_obj.pk, body="Thanks")
+    space = work.create_space(actor_of(admin), name="Product", member_ids=[owner.pk])
+    work.create_folder(o, space, name="Q4")
+    task_list = work.create_list(o, space, name="Sprint")
+    task = work.create_task(
+        o, task_list, title="Ship", assignee_ids=[owner.pk, teammate.pk], estimate=3.5
+    )
+    work.create_task(o, task_list, title="Part", parent_id=task.pk, due_date=cycle.end_date)
+    work.link(o, org.product_kr.pk, list_id=task_list.pk)
     return org
 
 

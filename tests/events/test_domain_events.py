@@ -169,6 +169,8 @@ def _sample(hint, n):
     first = next(o for o in options if o is not type(None))
     if first is dt.datetime:
         return dt.datetime(2026, 12, 1, 9, 30, n, tzinfo=dt.UTC)
+    if first is dt.date:
+        return dt.date(2026, 12, 1 + n % 28)
     if typing.get_origin(first) is tuple:
         return ("title", "unit")
     return {int: n, float: n + 0.25, str: f"text {n}"}[first]
