@@ -56,10 +56,10 @@ def _hold_the_lock(path, seconds: float, started: threading.Event):
     other.close()
 
 
-def test_a_queued_writer_starts_right_after_the_other_commits(database):
-    wrapper = _wrapper(database, timeout=5)
+def _queued_write(database, wrapper, hold: float) -> float:
+    """Seconds a write through the backend waited behind another holding the lock `hold` s."""
     started = threading.Event()
-    holder = threading.Thread(target=_hold_the_lock, args=(database, 0.08, started))
+    holder = threading.Thread(target=_hold_the_lock, args=(database, hold, started))
     holder.start()
     started.wait()
     begun = time.monotonic()
@@ -67,13 +67,21 @@ def test_a_queued_writer_starts_right_after_the_other_commits(database):
     with wrapper.cursor() as cursor:
         cursor.execute("INSERT INTO t VALUES (2)")
     wrapper.commit()
+    wrapper.set_autocommit(True)
     waited = time.monotonic() - begun
     holder.join()
-    # The holder kept the lock 80 ms; SQLite's own ladder retries at 53, 78, 103 ms: 103.
+    return waited
+
+
+def test_a_queued_writer_starts_right_after_the_other_commits(database):
+    wrapper = _wrapper(database, timeout=5)
+    # The holder keeps the lock 80 ms; SQLite's own ladder retries at 53, 78, 103 ms, so it
+    # always waits 103 ms or more. The best of five tries: a busy machine only adds delay.
+    waited = min(_queued_write(database, wrapper, 0.08) for _ in range(5))
     assert waited < 0.08 + 0.02, waited
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM t")
-        assert cursor.fetchone()[0] == 2
+        assert cursor.fetchone()[0] == 10  # both writes of each try landed
     wrapper.close()
 
 

@@ -21,6 +21,7 @@ from sasaran.limits import grouped
 from sasaran.okrs import actions, plausibility, queries, rollup
 from sasaran.okrs.history import for_reader, history_of
 from sasaran.okrs.models import OVERRIDE_CHOICES, CheckIn, KeyResult, Objective, Retrospective
+from sasaran.okrs.panels import kr_panels
 from sasaran.okrs.permissions import can_grade, guard_open, require_checkin, require_edit
 from sasaran.okrs.progress import NUMERIC_KINDS, STAY_DIRECTIONS, Kind
 from sasaran.okrs.story import kr_story
@@ -118,6 +119,7 @@ def _objective_context(
     retrospective = Retrospective.objects.filter(objective=obj).first() if cycle.is_closed else None
     # Before its cycle starts a KR takes no check-in (the action refuses the date): no form.
     not_started = rollup.not_started(cycle, workspace, now)
+    panels = kr_panels(actor, krs, now)  # sections of the apps above (work: initiatives)
     rows = []
     for kr in krs:
         row = queries.kr_row(kr, cycle, now)
@@ -142,6 +144,7 @@ def _objective_context(
                 "checkin": forms.get(kr.pk, {}).get("checkin") or _checkin_initial(kr),
                 "override": forms.get(kr.pk, {}).get("override") or _override_initial(kr),
                 "notice": notices.get(kr.pk),
+                "panels": panels[kr.pk],
             }
         )
     return {
