@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sasaran.web.urls")),
     path("", include("sasaran.okrs.urls")),
+    path("", include("sasaran.work.urls")),
     path("", include("sasaran.accounts.urls")),
 ]
