@@ -176,8 +176,12 @@ def test_it_uses_every_kind_direction_and_objective_flavour(ws):
     }
     assert {"IDR", "USD"} <= set(krs.filter(kind="currency").values_list("currency", flat=True))
     assert len({m.weight for kr in krs.filter(kind="milestones") for m in kr.milestones.all()}) > 1
-    # No work is linked to the tasks KRs yet: nothing to count, so progress is unknown.
-    assert all(kr.progress is None for kr in krs.filter(kind="tasks"))
+    # The work app's demo release checklist feeds the current quarter's tasks KR: 9 of the 14
+    # tasks done, 1 cancelled; other tasks KRs have no work linked, so nothing to count.
+    release = krs.get(kind="tasks", objective__cycle__name="2026-Q4")
+    assert (release.tasks_done, release.tasks_total, release.tasks_cancelled) == (9, 14, 1)
+    assert release.progress == pytest.approx(9 / 13)
+    assert all(kr.progress is None for kr in krs.filter(kind="tasks").exclude(pk=release.pk))
     current = Objective.objects.filter(cycle__name="2026-Q4", workspace=ws)
     assert set(current.values_list("kind", flat=True)) == {"committed", "aspirational"}
     private = current.filter(visibility="private")

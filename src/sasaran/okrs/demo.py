@@ -86,6 +86,17 @@ def demo_language(code: str | None) -> str:
     return base if base in LANGUAGES else "en"
 
 
+# What the apps above okrs add to the demo (the work app: spaces, lists and tasks linked to the
+# demo's key results), without okrs importing them: fn(workspace, actors by person key, KR ids by
+# fixture key, now, language), called in the demo's transaction.
+_EXTRAS: list = []
+
+
+def register_demo_extra(fn) -> None:
+    if fn not in _EXTRAS:
+        _EXTRAS.append(fn)
+
+
 def load_demo(
     *, reset: bool = False, now: dt.datetime | None = None, language: str = "en"
 ) -> dict[str, int]:
@@ -241,6 +252,9 @@ class _Builder:
         self._history()
         self._overrides()
         self._timeline()
+        kr_ids = {item.spec["key"]: item.row.pk for item in self.krs if "key" in item.spec}
+        for extra in _EXTRAS:
+            extra(self.workspace, self.actors, kr_ids, self.now, self.language)
         if abs(timezone.now() - self.now) > dt.timedelta(minutes=1):
             # Built for another moment than the clock's: the actions stamped the rows nobody
             # checked in on (next quarter, objectives above them) with the clock; redo them.

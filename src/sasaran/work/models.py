@@ -120,7 +120,8 @@ class Task(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=20000)
-    status = models.ForeignKey(ListStatus, on_delete=models.PROTECT, related_name="tasks")
+    # RESTRICT: a status in use cannot be deleted alone, but goes with its list or workspace.
+    status = models.ForeignKey(ListStatus, on_delete=models.RESTRICT, related_name="tasks")
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
