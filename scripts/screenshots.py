@@ -140,6 +140,11 @@ def main() -> int:
             if kr_ids:
                 checkin_href = f"/key-results/{kr_ids[0]}/check-in/"
         shot_if(page, "checkin", checkin_href, "no 'Check in' link on the objective page")
+        shot(page, "work", "/work/")
+        list_href = first_href(page, r"^/work/lists/\d+/$")
+        shot_if(page, "work-list", list_href, "no list on /work/")
+        shot_if(page, "work-board", list_href and f"{list_href}?view=board", "no list on /work/")
+        shot(page, "my-tasks", "/work/my-tasks/")
         shot(page, "new-objective", "/objectives/new/")
         shot(page, "templates", "/objectives/templates/")
         shot(page, "cycles", "/cycles/")
