@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench" / "out"
 DEFAULT_DB = OUT_DIR / "bench.sqlite3"  # the full spec; others get bench-<spec>.sqlite3
 # Bump whenever what is generated changes, so stale bench databases are rebuilt.
-GENERATOR_VERSION = 3  # 2: teams carry their tree order; 3: unknown progress, confidence caps done
+GENERATOR_VERSION = (
+    4  # 2: teams carry their tree order; 3: unknown progress, confidence caps done; 4: real tasks
+)
 SLUG = "bench"
 BATCH = 2000  # rows per INSERT: 2,000 x <= 16 columns stays under SQLite's 32,766 parameters
 CHUNK = 20_000  # check-ins built in memory before they are written
@@ -141,6 +143,81 @@ def marker(spec: Spec) -> str:
 def _db_name(url: str) -> str:
     parsed = urlparse(url)
     return Path(parsed.path).name if parsed.scheme.startswith("sqlite") else parsed.path.lstrip("/")
+
+
+BIG_BOARD = 500  # the tasks of the list whose board `make bench` times
+LINKED_ONE_BY_ONE = 200  # the tasks linked one by one to the KR whose page `make bench` times
+WORK_STATUSES = [
+    ("To do", "open"),
+    ("In progress", "open"),
+    ("In review", "open"),
+    ("Done", "done"),
+    ("Cancelled", "cancelled"),
+]
+
+
+def _work(ws, task_krs, one_by_one: list[int], member_ids: list[int], rng) -> int:
+    """A list per tasks KR holding exactly the tasks its counts say (done, cancelled, the rest
+    open), each with an assignee and a due date, linked to its KR (the KRs in `one_by_one`:
+    to each task instead)."""
+    from sasaran.work.models import KeyResultLink, ListStatus, Space, Task, TaskList
+
+    space = Space.objects.create(workspace=ws, name="Bench work")
+    lists = TaskList.objects.bulk_create(
+        [
+            TaskList(space=space, name=f"Work of KR {kr.pk}", position=n)
+            for n, kr in enumerate(task_krs)
+        ],
+        batch_size=BATCH,
+    )
+    statuses = ListStatus.objects.bulk_create(
+        [
+            ListStatus(task_list=tl, name=name, category=cat, position=p)
+            for tl in lists
+            for p, (name, cat) in enumerate(WORK_STATUSES)
+        ],
+        batch_size=BATCH,
+    )
+    by_list: dict[int, list] = defaultdict(list)
+    for st in statuses:
+        by_list[st.task_list_id].append(st)
+    rows = []
+    for kr, tl in zip(task_krs, lists, strict=True):
+        todo, doing, review, done, cancelled = by_list[tl.pk]
+        open_n = kr.tasks_total - kr.tasks_done - kr.tasks_cancelled
+        kinds = [done] * kr.tasks_done + [cancelled] * kr.tasks_cancelled
+        kinds += [rng.choice((todo, todo, doing, review)) for _ in range(open_n)]
+        for n, status in enumerate(kinds):
+            rows.append(
+                Task(
+                    workspace=ws,
+                    task_list=tl,
+                    title=f"Task {n + 1} of KR {kr.pk}",
+                    status=status,
+                    priority=rng.choice(("urgent", "high", "normal", "normal", "low")),
+                    position=n,
+                    due_date=dt.date(2026, 10, 1) + dt.timedelta(days=rng.randint(0, 120)),
+                )
+            )
+    tasks = Task.objects.bulk_create(rows, batch_size=BATCH)
+    Task.assignees.through.objects.bulk_create(
+        [Task.assignees.through(task_id=t.pk, user_id=rng.choice(member_ids)) for t in tasks],
+        batch_size=BATCH,
+    )
+    list_of = {kr.pk: tl for kr, tl in zip(task_krs, lists, strict=True)}
+    links = [
+        KeyResultLink(key_result_id=kr.pk, task_list=list_of[kr.pk])
+        for kr in task_krs
+        if kr.pk not in one_by_one
+    ]
+    links += [
+        KeyResultLink(key_result_id=t_kr, task_id=t.pk)
+        for t_kr in one_by_one
+        for t in tasks
+        if t.task_list_id == list_of[t_kr].pk
+    ]
+    KeyResultLink.objects.bulk_create(links, batch_size=BATCH)
+    return len(tasks)
 
 
 def configure(db_url: str | None = None, spec: str = "full") -> str:
@@ -453,10 +530,15 @@ def generate(spec: Spec, *, seed: int = 1, out: Callable[[str], None] = print):
                 )
                 krs.append(kr)
 
-        # Tasks: the work model does not exist yet, so only the counts on tasks KRs are set.
+        # Tasks: real rows in the work app (below), their counts on the tasks KRs. Two of the
+        # active cycle's tasks KRs are the benchmark's: one list of 500 tasks (its board), and
+        # one KR linked to 200 tasks one by one (its objective page).
         elapsed = ACTIVE_ELAPSED_DAYS / CYCLE_DAYS
         tasks_idx = [i for i, kr in enumerate(krs) if kr.kind == "tasks"]
         totals = _split(spec.tasks, [rng.uniform(0.3, 1.7) for _ in tasks_idx], rng)
+        active = [n for n, i in enumerate(tasks_idx) if plans[i].cycle_index == spec.closed_cycles]
+        for n, size in zip(active[:2], (BIG_BOARD, LINKED_ONE_BY_ONE), strict=False):
+            totals[n] = size
         for i, total in zip(tasks_idx, totals, strict=True):
             kr, plan = krs[i], plans[i]
             share = plan.final if plan.cycle_index < spec.closed_cycles else plan.final * elapsed
@@ -482,6 +564,10 @@ def generate(spec: Spec, *, seed: int = 1, out: Callable[[str], None] = print):
         for m in ms_rows:
             milestones[m.key_result_id].append(m)
         step(f"{len(ms_rows)} milestones")
+        task_krs = [krs[i] for i in tasks_idx]
+        everyone = [u.pk for u in users]
+        n_tasks = _work(ws, task_krs, [krs[tasks_idx[n]].pk for n in active[1:2]], everyone, rng)
+        step(f"{n_tasks} tasks in {len(task_krs)} lists, linked to their tasks KRs")
 
         # Check-ins: closed cycles get a full quarter of history, the active one half ---------
         weights = [

@@ -42,6 +42,8 @@ TARGETS_MS = {
     "explorer": 50.0,
     "explorer_list": 50.0,
     "objective": 50.0,
+    "board": 50.0,
+    "linked_kr": 50.0,
 }
 
 
@@ -508,6 +510,27 @@ def main(argv: list[str] | None = None) -> int:
     def attention_page(_i: int) -> None:
         page("attention", f"/okrs/attention/?cycle={cycle.pk}")
 
+    # The work app: the board of the generator's 500-task list, and the objective page of the
+    # KR it linked to 200 tasks one by one.
+    from django.db.models import Count
+
+    from sasaran.work.models import KeyResultLink, TaskList
+
+    big_list = TaskList.objects.annotate(n=Count("tasks")).order_by("-n").values("pk", "n").first()
+    linked = (
+        KeyResultLink.objects.filter(task__isnull=False)
+        .values("key_result__objective_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+
+    def board_page(_i: int) -> None:
+        page("board", f"/work/lists/{big_list['pk']}/?view=board")
+
+    def linked_kr_page(_i: int) -> None:
+        page("linked_kr", f"/objectives/{linked['key_result__objective_id']}/")
+
     insert = "1 INSERT+COMMIT"
     db = "its SQL execute"
     paths = [
@@ -523,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         ("home", "g. home page", home_page, None, db),
         ("inbox", "h. check-in inbox, my teams' KRs", inbox_page, None, db),
         ("attention", "i. needs attention (whole cycle)", attention_page, None, db),
+        ("board", "j. board of a 500-task list", board_page, None, db),
+        ("linked_kr", "k. objective page, a KR with 200 tasks", linked_kr_page, None, db),
     ]
     if args.only:
         wanted = {k.strip() for k in args.only.split(",")}

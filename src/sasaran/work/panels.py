@@ -12,15 +12,21 @@ from sasaran.work.models import KeyResultLink, StatusCategory, Task
 
 
 def initiatives(actor, krs: list, now) -> dict[int, str]:
+    # The links of these KRs first (a handful, by index), then which of their spaces the reader
+    # may see: a filter through every visible task would read the whole task table.
     links = list(
         KeyResultLink.objects.filter(key_result_id__in=[kr.pk for kr in krs])
-        .filter(
-            Q(task_id__in=queries.tasks(actor).values("pk"))
-            | Q(task_list_id__in=queries.lists(actor).values("pk"))
-        )
-        .select_related("task__status", "task_list")
+        .select_related("task__status", "task__task_list", "task_list")
         .order_by("linked_at", "id")
     )
+    if not links:
+        return {}
+    visible = set(queries.spaces(actor).values_list("pk", flat=True))
+    links = [
+        link
+        for link in links
+        if (link.task.task_list.space_id if link.task_id else link.task_list.space_id) in visible
+    ]
     if not links:
         return {}
     task_ids = [link.task_id for link in links if link.task_id]

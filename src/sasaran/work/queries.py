@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sasaran.accounts.queries import Actor
 from sasaran.work.models import Folder, KeyResultLink, Space, Task, TaskList
@@ -26,12 +26,12 @@ def tasks(actor: Actor) -> QuerySet[Task]:
 
 
 def links_of(actor: Actor, kr_id: int) -> QuerySet[KeyResultLink]:
-    """A key result's links to work the actor may see (a private space's tasks never show)."""
-    visible_tasks = tasks(actor).values("pk")
-    visible_lists = lists(actor).values("pk")
+    """A key result's links to work the actor may see (a private space's tasks never show):
+    by the linked task's or list's space, among the few spaces the actor may see."""
+    visible = spaces(actor).values("pk")
     return KeyResultLink.objects.filter(key_result_id=kr_id).filter(
-        task_id__in=visible_tasks
-    ) | KeyResultLink.objects.filter(key_result_id=kr_id, task_list_id__in=visible_lists)
+        Q(task__task_list__space_id__in=visible) | Q(task_list__space_id__in=visible)
+    )
 
 
 def space_row(s: Space, member_ids: list[int]) -> dict[str, Any]:
