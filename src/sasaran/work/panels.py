@@ -1,7 +1,7 @@
 """The work under each key result of the objective page (okrs.panels): its linked tasks with
 status, assignees, due date and an overdue flag, and its linked lists with how much of them is
-done. Only work the reader may see; four queries for the whole page, none when nothing is
-linked."""
+done. Only work the reader may see; at most four queries for the whole page (the links, the
+reader's spaces, the assignees, the lists' counts), one when nothing is linked."""
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
